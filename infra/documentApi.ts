@@ -1,0 +1,54 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PREFIX, SERVICES } from "../functions/contract";
+import { apiCallbackFactory } from "../functions/callbacks";
+import { FunctionSettings } from "./config";
+import { deploymentOf, FunctionContext, functionEnvironment, objectArns } from "./functionContext";
+import { HardenedFunction } from "./hardenedFunction";
+import { functionName } from "./naming";
+
+export interface DocumentApiArgs {
+    context: FunctionContext;
+    settings: FunctionSettings;
+}
+
+/**
+ * The document api: the `api` function behind a Function URL that only SigV4-signed (AWS_IAM)
+ * callers can invoke. On a standby the role cannot write at all, so the api's refusal of writes is
+ * backed by IAM, not only by code.
+ */
+export class DocumentApi extends pulumi.ComponentResource {
+    readonly fn: HardenedFunction;
+    readonly url: aws.lambda.FunctionUrl;
+
+    constructor(name: string, args: DocumentApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:app:DocumentApi", name, {}, opts);
+        const ctx = args.context;
+        const [documents, manifests, probes] = objectArns(ctx.bucketArn, PREFIX.objects, PREFIX.manifests, PREFIX.probes);
+
+        this.fn = new HardenedFunction(name, {
+            functionName: functionName(ctx.app, "api"),
+            description: `Tandem document api (${ctx.role}) in ${ctx.region}`,
+            callbackFactory: apiCallbackFactory,
+            ...args.settings,
+            ...deploymentOf(ctx),
+            environment: functionEnvironment(ctx, SERVICES.api),
+            statements: [
+                // Without ListBucket S3 answers 403 instead of 404 for a missing key.
+                { Sid: "ListDocuments", Action: "s3:ListBucket", Resource: ctx.bucketArn },
+                { Sid: "ReadDocumentsManifestsProbes", Action: "s3:GetObject", Resource: [documents, manifests, probes] },
+                ...(ctx.role === "primary"
+                    ? [{ Sid: "WriteDocuments", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: documents }]
+                    : []),
+            ],
+        }, { parent: this });
+
+        this.url = new aws.lambda.FunctionUrl(name, {
+            functionName: this.fn.function.name,
+            authorizationType: "AWS_IAM",
+            invokeMode: "BUFFERED",
+        }, { parent: this });
+
+        this.registerOutputs({ url: this.url.functionUrl });
+    }
+}

@@ -1,0 +1,64 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PREFIX, SERVICES } from "../functions/contract";
+import { ingestCallbackFactory } from "../functions/callbacks";
+import { FunctionSettings } from "./config";
+import { deploymentOf, FunctionContext, functionEnvironment, objectArns } from "./functionContext";
+import { HardenedFunction } from "./hardenedFunction";
+import { functionName } from "./naming";
+
+export interface IngestPipelineArgs {
+    context: FunctionContext;
+    settings: FunctionSettings;
+}
+
+/**
+ * Ingest: every object created under `objects/` notifies the `ingest` function, which writes its
+ * manifest under `manifests/`. The notification and the invoke permission are made here, explicitly
+ * (not with bucket.onObjectCreated), so they carry this stack's provider and region, and S3 may invoke
+ * the function only for this bucket in this account.
+ */
+export class IngestPipeline extends pulumi.ComponentResource {
+    readonly fn: HardenedFunction;
+
+    constructor(name: string, args: IngestPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:app:IngestPipeline", name, {}, opts);
+        const ctx = args.context;
+        const [documents, manifests] = objectArns(ctx.bucketArn, PREFIX.objects, PREFIX.manifests);
+
+        this.fn = new HardenedFunction(name, {
+            functionName: functionName(ctx.app, "ingest"),
+            description: `Tandem ingest: manifests for new documents in ${ctx.region}`,
+            callbackFactory: ingestCallbackFactory,
+            ...args.settings,
+            ...deploymentOf(ctx),
+            environment: functionEnvironment(ctx, SERVICES.ingest),
+            statements: [
+                // Without ListBucket S3 answers 403 instead of 404 for a manifest not written yet.
+                { Sid: "ListManifests", Action: "s3:ListBucket", Resource: ctx.bucketArn },
+                { Sid: "ReadDocumentVersions", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: documents },
+                { Sid: "ReadWriteManifests", Action: ["s3:GetObject", "s3:PutObject"], Resource: manifests },
+            ],
+        }, { parent: this });
+
+        const permission = new aws.lambda.Permission(name, {
+            function: this.fn.function.name,
+            action: "lambda:InvokeFunction",
+            principal: "s3.amazonaws.com",
+            sourceArn: ctx.bucketArn,
+            sourceAccount: ctx.accountId,
+        }, { parent: this });
+
+        new aws.s3.BucketNotification(name, {
+            bucket: ctx.bucketName,
+            lambdaFunctions: [{
+                id: "ingest-new-documents",
+                lambdaFunctionArn: this.fn.function.arn,
+                events: ["s3:ObjectCreated:*"],
+                filterPrefix: PREFIX.objects,
+            }],
+        }, { parent: this, dependsOn: [permission] });
+
+        this.registerOutputs({ functionArn: this.fn.function.arn });
+    }
+}
