@@ -6,7 +6,7 @@ import type { ReplicationMetrics } from "./monitoring";
 
 export interface DashboardInput {
     region: string;
-    functions: { functionName: string; failureQueueName: pulumi.Input<string> }[];
+    functions: { title: string; functionName: pulumi.Input<string>; failureQueueName: pulumi.Input<string> }[];
     replication?: ReplicationMetrics;
     alarmArns: pulumi.Input<string>[];
     rpoSeconds: number;
@@ -41,16 +41,16 @@ export function alarmDashboardBody(input: DashboardInput): pulumi.Output<string>
         ], HALF, rpoLine));
     }
     const functionWidgets = input.functions.flatMap((f) => [
-        metricWidget(`${f.functionName}: invocations, errors, throttles`, region, [
+        metricWidget(`${f.title}: invocations, errors, throttles`, region, [
             ["AWS/Lambda", "Invocations", "FunctionName", f.functionName, { stat: "Sum" }],
             ["AWS/Lambda", "Errors", "FunctionName", f.functionName, { stat: "Sum" }],
             ["AWS/Lambda", "Throttles", "FunctionName", f.functionName, { stat: "Sum" }],
         ], THIRD),
-        metricWidget(`${f.functionName}: duration p50 / p99 (ms)`, region, [
+        metricWidget(`${f.title}: duration p50 / p99 (ms)`, region, [
             ["AWS/Lambda", "Duration", "FunctionName", f.functionName, { stat: "p50" }],
             ["AWS/Lambda", "Duration", "FunctionName", f.functionName, { stat: "p99" }],
         ], THIRD),
-        metricWidget(`${f.functionName}: failed events waiting`, region, [
+        metricWidget(`${f.title}: failed events waiting`, region, [
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", f.failureQueueName, { stat: "Maximum" }],
         ], THIRD),
     ]);

@@ -4,6 +4,7 @@ import { lambdaCodePathOptions } from "../functions/callbacks";
 import { FunctionSettings } from "./config";
 import { FunctionDeployment } from "./functionContext";
 import { policyJson, serviceTrustPolicy, Statement } from "./iamDocument";
+import { functionLogGroupName } from "./naming";
 
 export interface HardenedFunctionArgs extends FunctionSettings, FunctionDeployment {
     functionName: string;
@@ -45,7 +46,7 @@ export class HardenedFunction extends pulumi.ComponentResource {
         this.timeoutSeconds = args.timeoutSeconds;
 
         this.logGroup = new aws.cloudwatch.LogGroup(name, {
-            name: `/aws/lambda/${args.functionName}`,
+            name: functionLogGroupName(args.functionName),
             retentionInDays: args.logRetentionDays,
             kmsKeyId: args.kmsKeyArn,
         }, { parent: this });

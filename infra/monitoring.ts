@@ -96,7 +96,7 @@ export class Monitoring extends pulumi.ComponentResource {
             dashboardName: dashboardName(args.app, args.region),
             dashboardBody: alarmDashboardBody({
                 region: args.region,
-                functions: args.functions.map((f) => ({ functionName: f.functionName, failureQueueName: f.failureQueue.name })),
+                functions: args.functions.map((f) => ({ title: f.functionName, functionName: f.function.name, failureQueueName: f.failureQueue.name })),
                 replication: args.replication,
                 alarmArns: this.alarms.map((a) => a.arn),
                 rpoSeconds: args.rpoMinutes * 60,
@@ -110,7 +110,8 @@ export class Monitoring extends pulumi.ComponentResource {
 function alarmSpecs(args: MonitoringArgs): AlarmSpec[] {
     const rpoSeconds = args.rpoMinutes * 60;
     const specs: AlarmSpec[] = args.functions.flatMap((f) => {
-        const fn = { FunctionName: f.functionName };
+        // The function's output (not the plain name) makes each alarm depend on its function.
+        const fn = { FunctionName: f.function.name };
         return [
             {
                 name: `${f.functionName}-errors`, description: `${f.functionName} failed (unhandled errors)`,

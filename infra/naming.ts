@@ -20,9 +20,9 @@ export function functionName(app: string, fn: string): string {
     return `${app}-${fn}`;
 }
 
-/** Lambda writes to this log group unless told otherwise; creating it ourselves sets retention and KMS. */
-export function functionLogGroupName(app: string, fn: string): string {
-    return `/aws/lambda/${functionName(app, fn)}`;
+/** Lambda's default log group; creating it ourselves, before the function, sets retention and KMS. */
+export function functionLogGroupName(functionName: string): string {
+    return `/aws/lambda/${functionName}`;
 }
 
 export function replicationRoleName(app: string, region: string): string {

@@ -4,10 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 export async function plainValue(value: unknown): Promise<unknown> {
     if (pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value)) {
-        return describeAsset(value);
+        return describeAsset(value as pulumi.asset.Asset | pulumi.asset.Archive);
     }
     if (Array.isArray(value)) {
-        return Promise.all(value.map(plainValue));
+        return Promise.all((value as unknown[]).map(plainValue));
     }
     if (value !== null && typeof value === "object") {
         const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plainValue(v)] as const));
