@@ -67,6 +67,14 @@ export function stackConfig(stack: string): Record<string, string> {
     return config;
 }
 
+/** The program failed; `registered` is what it had registered by then. */
+export class EvaluationError extends Error {
+    constructor(readonly cause: unknown, readonly registered: RecordedResource[]) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "EvaluationError";
+    }
+}
+
 let running: Promise<unknown> = Promise.resolve();
 
 /** Runs the program for `stack` on the mocks; calls are serialized because the Pulumi runtime is global. */
@@ -107,6 +115,8 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
             throw failures[0];
         }
         return { stack, project: PROJECT, preview: world.preview, resources, outputs: outputs ?? {}, config };
+    } catch (e) {
+        throw new EvaluationError(e, resources);
     } finally {
         process.off("unhandledRejection", onRejection);
     }
