@@ -5,11 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./infra/config";
 import { DocumentApi } from "./infra/documentApi";
 import { DocumentStore } from "./infra/documentStore";
+import { FailoverEdge, orderedByRole } from "./infra/failoverEdge";
+import { readFoundation } from "./infra/foundation";
 import { FunctionContext } from "./infra/functionContext";
 import { IngestPipeline } from "./infra/ingestPipeline";
 import { Monitoring } from "./infra/monitoring";
 import { keyAlias } from "./infra/naming";
-import { findPeer } from "./infra/peer";
+import { findPeer, findPeerApiUrl } from "./infra/peer";
 import { RegionKey } from "./infra/regionKey";
 import { Replication, REPLICATION_RULE_ID } from "./infra/replication";
 import { ReplicationCanary } from "./infra/replicationCanary";
@@ -24,6 +26,7 @@ export = async () => {
     const inHome = { providers: [home] };
 
     const { accountId } = await aws.getCallerIdentity({}, { provider: home });
+    const foundation = cfg.foundation && await readFoundation(cfg.foundation, cfg.region);
     const replicating = cfg.role === "primary" && cfg.replicationEnabled;
     const peerStore = replicating ? await findPeer(cfg.app, accountId, cfg.peerRegion, peer) : undefined;
 
@@ -43,6 +46,7 @@ export = async () => {
         abortIncompleteUploadDays: cfg.abortIncompleteUploadDays,
         intelligentTieringDays: cfg.intelligentTieringDays,
         accessLogRetentionDays: cfg.accessLogRetentionDays,
+        logArchiveBucket: foundation?.logArchiveBucket,
     }, inHome);
 
     const replication = peerStore && new Replication("replication", {
@@ -55,6 +59,7 @@ export = async () => {
         destinationBucketArn: peerStore.bucketArn,
         destinationKeyArn: peerStore.keyArn,
         replicationTimeControl: cfg.replicationTimeControl,
+        permissionsBoundary: foundation?.permissionsBoundaryArn,
     }, { ...inHome, dependsOn: [store.data.versioning, store.data.lifecycle] });
 
     const context: FunctionContext = {
@@ -69,8 +74,9 @@ export = async () => {
         logRetentionDays: cfg.logRetentionDays,
         presignExpirySeconds: cfg.presignExpirySeconds,
         maxInlineBytes: cfg.maxInlineBytes,
+        permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
-    const api = new DocumentApi("api", { context, settings: cfg.functions.api }, inHome);
+    const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none" }, inHome);
     const ingest = new IngestPipeline("ingest", { context, settings: cfg.functions.ingest }, inHome);
     const canary = new ReplicationCanary("canary", { context, settings: cfg.functions.canary }, inHome);
 
@@ -79,6 +85,7 @@ export = async () => {
         region: cfg.region,
         kmsKeyArn: key.arn,
         alarmEmails: cfg.alarmEmails,
+        existingTopicArn: foundation?.alarmTopicArn,
         functions: [api.fn, ingest.fn, canary.fn],
         rpoMinutes: cfg.rpoMinutes,
         replication: peerStore && {
@@ -87,6 +94,12 @@ export = async () => {
             ruleId: REPLICATION_RULE_ID,
         },
         expectReplicationLag: cfg.role === "standby" || replicating,
+    }, inHome);
+
+    const edge = cfg.edge === "host" && new FailoverEdge("edge", {
+        app: cfg.app,
+        ...orderedByRole(cfg.role, api.url.functionUrl, await findPeerApiUrl(cfg.app, cfg.peerRegion, peer)),
+        viewerPublicKey: cfg.edgePublicKey!,
     }, inHome);
 
     return {
@@ -99,5 +112,6 @@ export = async () => {
         alarmTopicArn: monitoring.topicArn,
         dashboardName: monitoring.dashboard.dashboardName,
         replicatesTo: replication ? peerStore.bucketArn : "none",
+        edgeUrl: edge ? edge.url : "none",
     };
 };

@@ -31,6 +31,9 @@ export interface FunctionSettings {
 
 export type FunctionKind = "api" | "ingest" | "canary";
 
+export const EDGE_MODES = ["none", "origin", "host"] as const;
+export type EdgeMode = (typeof EDGE_MODES)[number];
+
 /** Where an existing Terraform-managed foundation keeps its state. */
 export type FoundationState =
     | { kind: "local"; path: string }
@@ -56,7 +59,8 @@ export interface TandemConfig {
     presignExpirySeconds: number;
     maxInlineBytes: number;
     functions: Record<FunctionKind, FunctionSettings>;
-    failoverEndpoint: boolean;
+    edge: EdgeMode;
+    edgePublicKey?: string;
     foundation?: FoundationState;
 }
 
@@ -78,6 +82,7 @@ const oneOf = (allowed: readonly (string | number)[]) => (v: string | number) =>
 const matches = (pattern: RegExp, what: string) => (v: string) => (pattern.test(v) ? undefined : what);
 const tagValue = matches(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u, "1-256 letters, digits, spaces and _ . : / = + - @ (an AWS tag value)");
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----\s*$/;
 
 const functionKeys = (fn: FunctionKind, memoryMb: number, timeoutSeconds: number, reserved: number): Record<string, KeySpec> => ({
     [`${fn}MemoryMb`]: { type: "integer", default: memoryMb, description: `Memory of the ${fn} function in MB.`, check: integerIn(128, 10240) },
@@ -107,7 +112,8 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     ...functionKeys("api", 512, 10, 50),
     ...functionKeys("ingest", 512, 300, 20),
     ...functionKeys("canary", 256, 30, 2),
-    failoverEndpoint: { type: "boolean", default: false, description: "Create a CloudFront distribution that fails over between the two regions' api URLs (set on the primary stack)." },
+    edge: { type: "string", default: "none", description: "The CloudFront read endpoint that fails over between regions: none; origin (this region's api URL accepts requests signed by the account's CloudFront); host (origin, and this stack owns the distribution: set it on one stack only).", check: oneOf(EDGE_MODES) },
+    edgePublicKey: { type: "string", description: "PEM public key of the key pair clients sign CloudFront URLs with (required with edge = host: the edge is never public)." },
     foundationStatePath: { type: "string", description: "Path of a local terraform.tfstate of an existing foundation whose outputs Tandem uses." },
     foundationStateBucket: { type: "string", description: "S3 bucket of an existing foundation's Terraform state (with foundationStateKey and foundationStateRegion)." },
     foundationStateKey: { type: "string", description: "Object key of the foundation's Terraform state in foundationStateBucket." },
@@ -216,6 +222,9 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         problems.push(`${prefix}apiTimeoutSeconds is ${functions.api.timeoutSeconds}; allowed: at most 60 (a client waits on every api call)`);
     }
     const foundation = foundationFrom(values, problems);
+    if (values.edge === "host" && !PEM_PUBLIC_KEY.test(String(values.edgePublicKey ?? ""))) {
+        problems.push(`${prefix}edgePublicKey is ${values.edgePublicKey === undefined ? "not set" : show(String(values.edgePublicKey))}; allowed: a PEM public key (-----BEGIN PUBLIC KEY----- ...), required when ${prefix}edge is host`);
+    }
 
     if (problems.length > 0) {
         throw new ConfigError(problems);
@@ -240,7 +249,8 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         presignExpirySeconds: values.presignExpirySeconds as number,
         maxInlineBytes: values.maxInlineBytes as number,
         functions,
-        failoverEndpoint: values.failoverEndpoint as boolean,
+        edge: values.edge as EdgeMode,
+        edgePublicKey: values.edgePublicKey as string | undefined,
         foundation,
     };
 }

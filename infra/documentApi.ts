@@ -10,6 +10,8 @@ import { functionName } from "./naming";
 export interface DocumentApiArgs {
     context: FunctionContext;
     settings: FunctionSettings;
+    /** Let this account's CloudFront distributions invoke the URL (their requests are SigV4-signed). */
+    edgeOrigin: boolean;
 }
 
 /**
@@ -48,6 +50,19 @@ export class DocumentApi extends pulumi.ComponentResource {
             authorizationType: "AWS_IAM",
             invokeMode: "BUFFERED",
         }, { parent: this });
+
+        if (args.edgeOrigin) {
+            // The edge may live in the other region's stack, whose distribution id this stack cannot
+            // know: any distribution of this account, and nothing else, may invoke the URL.
+            const fromEdge = {
+                function: this.fn.function.name,
+                principal: "cloudfront.amazonaws.com",
+                sourceArn: `arn:aws:cloudfront::${ctx.accountId}:distribution/*`,
+                sourceAccount: ctx.accountId,
+            };
+            new aws.lambda.Permission(`${name}-edge-url`, { ...fromEdge, action: "lambda:InvokeFunctionUrl", functionUrlAuthType: "AWS_IAM" }, { parent: this });
+            new aws.lambda.Permission(`${name}-edge-invoke`, { ...fromEdge, action: "lambda:InvokeFunction", invokedViaFunctionUrl: true }, { parent: this });
+        }
 
         this.registerOutputs({ url: this.url.functionUrl });
     }

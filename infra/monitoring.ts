@@ -59,6 +59,9 @@ export class Monitoring extends pulumi.ComponentResource {
         super("tandem:operations:Monitoring", name, {}, opts);
 
         if (args.existingTopicArn !== undefined) {
+            if (args.alarmEmails.length > 0) {
+                throw new Error("tandem:alarmEmails cannot subscribe to the foundation's alarm topic, which the foundation owns; subscribe there, or leave tandem:alarmEmails empty");
+            }
             this.topicArn = pulumi.output(args.existingTopicArn);
         } else {
             const topic = new aws.sns.Topic(`${name}-alarms`, {

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { dataBucketName, keyAlias } from "./naming";
+import { dataBucketName, functionName, keyAlias } from "./naming";
 
 export interface PeerResources {
     bucketName: string;
@@ -28,3 +28,13 @@ export async function findPeer(app: string, accountId: string, peerRegion: strin
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The other region's api Function URL, for the failover edge. */
+export async function findPeerApiUrl(app: string, peerRegion: string, peer: aws.Provider): Promise<string> {
+    const name = functionName(app, "api");
+    try {
+        return (await aws.lambda.getFunctionUrl({ functionName: name }, { provider: peer })).functionUrl;
+    } catch (e) {
+        throw new Error(`The peer api ${name} has no Function URL in ${peerRegion}: deploy the stack of ${peerRegion} first; the edge needs both regions' URLs. (${message(e)})`);
+    }
+}

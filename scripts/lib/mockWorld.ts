@@ -2,6 +2,7 @@
 // provider would choose them, tags merged with the provider's default tags, and lookups answered from
 // a small model of what already exists (the peer stack, a Terraform foundation).
 import { createHash } from "crypto";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import TAGGABLE_TYPES from "../../policy/taggableTypes.json";
 
@@ -15,6 +16,18 @@ export interface MockWorld {
     terraformOutputs: Record<string, Record<string, unknown>>;
     /** Preview: computed outputs are unknown, as on a first `pulumi preview`. */
     preview: boolean;
+}
+
+/** The output values of a terraform.tfstate file, keyed by output name. */
+export function terraformOutputs(stateFile: string): Record<string, unknown> {
+    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { outputs?: Record<string, { value: unknown }> };
+    return Object.fromEntries(Object.entries(state.outputs ?? {}).map(([name, o]) => [name, o.value]));
+}
+
+/** A Function URL as Lambda makes it; the same for the resource and for a lookup from the other stack. */
+function functionUrl(account: string, region: string, functionName: string) {
+    const urlId = digest(region, functionName).slice(0, 32);
+    return { functionUrl: `https://${urlId}.lambda-url.${region}.on.aws/`, urlId, functionArn: `arn:aws:lambda:${region}:${account}:function:${functionName}` };
 }
 
 export function defaultWorld(): MockWorld {
@@ -104,9 +117,11 @@ export class WorldMocks implements pulumi.runtime.Mocks {
                         version: "$LATEST",
                     },
                 };
-            case "aws:lambda/functionUrl:FunctionUrl": {
-                const urlId = digest(region, inputs.functionName).slice(0, 32);
-                return { id: inputs.functionName, state: { functionUrl: `https://${urlId}.lambda-url.${region}.on.aws/`, urlId, functionArn: `arn:aws:lambda:${region}:${account}:function:${inputs.functionName}` } };
+            case "aws:lambda/functionUrl:FunctionUrl":
+                return { id: inputs.functionName, state: functionUrl(account, region, inputs.functionName) };
+            case "aws:cloudfront/distribution:Distribution": {
+                const id = `E${digest(logicalName).slice(0, 13).toUpperCase()}`;
+                return { id, state: { arn: `arn:aws:cloudfront::${account}:distribution/${id}`, domainName: `d${digest(id).slice(0, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" } };
             }
             case "aws:sqs/queue:Queue":
                 return { id: `https://sqs.${region}.amazonaws.com/${account}/${physical}`, state: { name: physical, arn: `arn:aws:sqs:${region}:${account}:${physical}`, url: `https://sqs.${region}.amazonaws.com/${account}/${physical}` } };
@@ -147,6 +162,9 @@ export class WorldMocks implements pulumi.runtime.Mocks {
                     targetKeyId: keyId, targetKeyArn: `arn:aws:kms:${region}:${account}:key/${keyId}`,
                 };
             }
+            case "aws:lambda/getFunctionUrl:getFunctionUrl":
+                this.requireDeployed(region, `ResourceNotFoundException: Function not found: ${args.inputs.functionName}`);
+                return { id: args.inputs.functionName, functionName: args.inputs.functionName, authorizationType: "AWS_IAM", region, ...functionUrl(account, region!, args.inputs.functionName) };
             case "terraform:state:getLocalReference":
                 return { outputs: this.terraformState(String(args.inputs.path)) };
             case "terraform:state:getS3Reference":
@@ -162,11 +180,15 @@ export class WorldMocks implements pulumi.runtime.Mocks {
         }
     }
 
+    /** Outputs as @pulumi/terraform returns them: the world's, else read from a local state file. */
     private terraformState(location: string): Record<string, unknown> {
-        const outputs = this.world.terraformOutputs[location];
-        if (!outputs) {
+        const given = this.world.terraformOutputs[location];
+        if (given) {
+            return given;
+        }
+        if (location.startsWith("s3://") || !fs.existsSync(location)) {
             throw new Error(`no Terraform state at ${location}`);
         }
-        return outputs;
+        return terraformOutputs(location);
     }
 }
