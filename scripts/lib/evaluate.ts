@@ -116,6 +116,8 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
         }
         return { stack, project: PROJECT, preview: world.preview, resources, outputs: outputs ?? {}, config };
     } catch (e) {
+        // Registrations already under way would otherwise land on the next evaluation's monitor.
+        await settings.waitForRPCs().catch(() => undefined);
         throw new EvaluationError(e, resources);
     } finally {
         process.off("unhandledRejection", onRejection);

@@ -71,7 +71,8 @@ describe("failover and failback (docs/runbook.md)", () => {
 
     it("keeps every name and the data bucket across a role change, so failover replaces nothing", async () => {
         const physical = (inv: Inventory) => inv.resources.filter((r) => r.custom).map((r) => `${r.type}:${r.name}:${r.id}`)
-            .filter((id) => !id.includes("bucketReplicationConfig") && !id.includes(":replication:") && !id.includes("MetricAlarm") && !id.startsWith("pulumi:providers"));
+            .filter((id) => !id.includes("bucketReplicationConfig") && !id.includes(":replication:") && !id.includes("MetricAlarm") && !id.startsWith("pulumi:providers"))
+            .sort();
         const standby = physical(await evaluateStack("dr", { world: bothUp }));
         const promoted = physical(await evaluateStack("dr", { config: { "tandem:role": "primary", "tandem:replicationEnabled": "false" }, world: { deployedRegions: ["us-west-2"] } }));
         assert.deepStrictEqual(promoted, standby);
