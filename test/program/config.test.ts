@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { CONFIG_KEYS, ConfigError, validateConfig } from "../../infra/config";
+import { configTable, readmeConfigTable } from "../../scripts/configDocs";
 import { evaluateStack, EvaluationError, ROOT, stackConfig } from "../../scripts/lib/evaluate";
 
 const prod = () => stackConfig("prod");
@@ -113,5 +114,11 @@ describe("configuration", () => {
         for (const stack of ["prod", "dr"]) {
             assert.deepStrictEqual(JSON.parse(stackConfig(stack)["pulumi:disable-default-providers"]), ["aws"], stack);
         }
+    });
+});
+
+describe("README.md", () => {
+    it("documents every configuration key with its type and default, as infra/config.ts declares them", () => {
+        assert.strictEqual(readmeConfigTable(), configTable(), "regenerate it: npx ts-node scripts/configDocs.ts --write");
     });
 });
