@@ -1,0 +1,62 @@
+// npm run cost -- --stack prod|dr|all [--json] [--requests N --storage-gb N ...]
+// Estimates the monthly bill of a stack line by line from the settings the program actually gives
+// its resources (evaluated on the mock runtime) and the list prices in scripts/cost/prices.json,
+// plus usage assumptions given as flags (see --help). Also shows what the design choices save.
+import { evaluateStack, Inventory, StackName, STACKS } from "./lib/evaluate";
+import { estimate } from "./cost/estimate";
+import { loadPriceBook } from "./cost/priceBook";
+import { jsonReport, StackReport, textReport } from "./cost/report";
+import { savings } from "./cost/savings";
+import { stackSettings } from "./cost/stackSettings";
+import { parseCostArgs, resolveUsage, usageText, UsageError } from "./cost/usage";
+
+export interface Output {
+    out: (text: string) => void;
+    err: (text: string) => void;
+}
+
+/** The command, testable in-process: returns the exit code. `evaluate` runs the program for a stack. */
+export async function runCost(argv: string[], io: Output, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
+    let request;
+    try {
+        request = parseCostArgs(argv, STACKS);
+    } catch (e) {
+        if (e instanceof UsageError) {
+            io.err(e.message);
+            return 2;
+        }
+        throw e;
+    }
+    if (request.help) {
+        io.out(usageText());
+        return 0;
+    }
+    const book = loadPriceBook();
+    const reports: StackReport[] = [];
+    for (const stack of request.stacks) {
+        const settings = stackSettings(await evaluate(stack as StackName));
+        let usage;
+        try {
+            usage = resolveUsage(settings.role, request.overrides);
+        } catch (e) {
+            if (e instanceof UsageError) {
+                io.err(`${stack}: ${e.message}`);
+                return 2;
+            }
+            throw e;
+        }
+        reports.push({ estimate: estimate(settings, usage, book), savings: savings(settings, usage, book) });
+    }
+    io.out(request.json ? JSON.stringify(jsonReport(reports, book), null, 2) : textReport(reports, book));
+    return 0;
+}
+
+if (require.main === module) {
+    runCost(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t) }).then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            console.error(e instanceof Error ? e.message : e);
+            process.exit(1);
+        },
+    );
+}
