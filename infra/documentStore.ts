@@ -39,7 +39,7 @@ export class DocumentStore extends pulumi.ComponentResource {
             this.accessLogs = new SecureBucket(`${name}-access-logs`, {
                 bucketName: accessLogBucketName(args.app, args.accountId, args.region),
                 encryption: { sseS3Reason: "S3 server access logs are delivered only to buckets encrypted with SSE-S3" },
-                policyExemptions: { "s3-access-logging": "this bucket is the access log target: logging it to itself would loop" },
+                policyExemptions: { "s3-access-logging": "this bucket is the access log target: logging it to itself would loop", "s3-cross-region-replication": "access logs describe this region only: the data bucket they log is replicated" },
                 lifecycleRules: [
                     abortIncompleteUploads(args.abortIncompleteUploadDays),
                     {

@@ -33,6 +33,21 @@ export interface RecordedResource {
     serializedInputs: any;
     /** Outputs as the (mock) provider returned them. */
     state: Record<string, any>;
+    /** Outputs exactly as the (mock) engine answered them (google.protobuf.Struct, wire form). */
+    serializedState: any;
+    /** Resource options as registered (what a policy pack sees as `opts`). */
+    options: RecordedOptions;
+}
+
+export interface RecordedOptions {
+    protect: boolean;
+    ignoreChanges: string[];
+    /** Undefined unless the program set deleteBeforeReplace. */
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs: string[];
+    aliases: string[];
+    /** Go duration strings ("5m"), as registered; empty when not set. */
+    customTimeouts: { create: string; update: string; delete: string };
 }
 
 export interface Inventory {
@@ -51,6 +66,12 @@ export interface EvaluateOptions {
     world?: Partial<MockWorld>;
     /** Applied to every resource of the program (mutation testing, what-if analysis). */
     transformations?: pulumi.ResourceTransformation[];
+    /**
+     * Capture stack traces while the program runs. Off by default: the SDK captures one per promise
+     * and per resource, which under ts-node's source maps is most of an evaluation's time, and the
+     * recorded stack is the same either way (a test checks it).
+     */
+    stackTraces?: boolean;
 }
 
 /** The stack file's config as the CLI hands it to the program: full keys, strings (JSON for lists). */
@@ -79,9 +100,19 @@ let running: Promise<unknown> = Promise.resolve();
 
 /** Runs the program for `stack` on the mocks; calls are serialized because the Pulumi runtime is global. */
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<Inventory> {
-    const result = running.then(() => evaluateOnce(stack, options));
+    const result = running.then(() => withStackTraces(options.stackTraces ?? false, () => evaluateOnce(stack, options)));
     running = result.catch(() => undefined);
     return result;
+}
+
+async function withStackTraces<T>(on: boolean, run: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = on ? limit : 0;
+    try {
+        return await run();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
 }
 
 async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<Inventory> {
@@ -124,6 +155,18 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
     }
 }
 
+function recordedOptions(req: any): RecordedOptions {
+    const timeouts = req.getCustomtimeouts();
+    return {
+        protect: req.getProtect(),
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliases: req.getAliasurnsList(),
+        customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+    };
+}
+
 /** Wraps the mock monitor so each registration is recorded with what the engine would see. */
 function recordRegistrations(mocks: WorldMocks): RecordedResource[] {
     const resources: RecordedResource[] = [];
@@ -152,6 +195,8 @@ function recordRegistrations(mocks: WorldMocks): RecordedResource[] {
                     inputs,
                     serializedInputs: req.getObject(),
                     state: pulumi.runtime.deserializeProperties(resp.getObject()),
+                    serializedState: resp.getObject(),
+                    options: recordedOptions(req),
                 });
             }
             callback(err, resp);

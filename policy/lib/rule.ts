@@ -1,0 +1,181 @@
+// How a Tandem rule is declared: its documentation (pillar, anchors, how to satisfy it) travels with
+// it, in the policy's `tags` and `remediationSteps`, so `pulumi preview`, the offline runner (which
+// learns them through GetAnalyzerInfo) and the README table all read the same metadata.
+// The wrappers add what every rule needs: schema defaults for its settings, exemptions, and, for
+// stack rules, checking each resource on its own so one value unknown during a preview does not hide
+// the verdicts on every other resource.
+import {
+    EnforcementLevel, PolicyConfigSchema, PolicyProviderResource, PolicyResource, ReportViolation,
+    ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationPolicy,
+} from "@pulumi/policy";
+import { validExemption } from "./exemptions";
+import { StackGraph } from "./graph";
+import { ANCHOR_TAG, Pillar, PILLAR_TAG } from "./metadata";
+import { ownTags } from "./tags";
+import { isUnknownValueError } from "./values";
+
+
+/** Everything the README table and `plan --json` say about a rule. */
+export interface RuleDoc {
+    /** lowercase-with-hyphens, `<service>-<what is required>`. */
+    name: string;
+    pillar: Pillar;
+    /** One sentence: what the rule requires. */
+    description: string;
+    /** The public controls it covers, e.g. `Checkov CKV_AWS_145`, `Security Hub S3.17`. */
+    anchors: string[];
+    /** How to satisfy it in this program's terms. */
+    satisfy: string;
+    enforcementLevel: EnforcementLevel;
+    severity: Severity;
+    configSchema?: PolicyConfigSchema;
+}
+
+export type TandemPolicy = (ResourceValidationPolicy | StackValidationPolicy) & { tags: string[]; remediationSteps: string };
+
+
+function metadata(doc: RuleDoc) {
+    return {
+        name: doc.name,
+        description: doc.description,
+        enforcementLevel: doc.enforcementLevel,
+        severity: doc.severity,
+        configSchema: doc.configSchema,
+        tags: [`${PILLAR_TAG}${doc.pillar}`, ...doc.anchors.map((a) => `${ANCHOR_TAG}${a}`)],
+        remediationSteps: doc.satisfy,
+    };
+}
+
+/**
+ * The rule's settings: what the engine configured (the CLI fills in schema defaults), with the
+ * schema's defaults again underneath for engines that do not.
+ */
+function settings<C>(doc: RuleDoc, configured: object): C {
+    const defaults: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(doc.configSchema?.properties ?? {})) {
+        if (typeof schema === "object" && schema !== null && "default" in schema) {
+            defaults[key] = schema.default;
+        }
+    }
+    return { ...defaults, ...configured } as C;
+}
+
+export interface ResourceCheck<C> {
+    type: string;
+    name: string;
+    urn: string;
+    /** The inputs, wrapped by the engine's unknown-checking proxy. */
+    props: Record<string, any>;
+    provider?: PolicyProviderResource;
+    config: C;
+    report(message: string): void;
+    /** The rule does not apply to this resource (e.g. an asymmetric key cannot rotate). */
+    notApplicable(reason: string): never;
+}
+
+export interface ResourceRuleSpec<C> {
+    /** The resource types the rule applies to; others are reported as not applicable. */
+    types: readonly string[];
+    check(r: ResourceCheck<C>): void;
+    /** Safe, automatic fixes: returns the new inputs, or undefined to leave the resource alone. */
+    remediate?(args: ResourceValidationArgs, config: C): Promise<Record<string, any> | undefined> | Record<string, any> | undefined;
+}
+
+/** A rule that looks at one resource at a time (the engine's Analyze call, before each change). */
+export function resourceRule<C = Record<string, never>>(doc: RuleDoc, spec: ResourceRuleSpec<C>): TandemPolicy {
+    const types = new Set(spec.types);
+    const scope = types.size <= 4 ? [...types].join(", ") : `${types.size} resource types`;
+    const applies = (args: ResourceValidationArgs) => {
+        if (!types.has(args.type)) {
+            args.notApplicable(`${doc.name} applies to ${scope}`);
+        }
+    };
+    const policy: ResourceValidationPolicy & { tags: string[]; remediationSteps: string } = {
+        ...metadata(doc),
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            applies(args);
+            const messages: string[] = [];
+            spec.check({
+                type: args.type, name: args.name, urn: args.urn, props: args.props, provider: args.provider,
+                config: settings<C>(doc, args.getConfig()),
+                report: (m) => messages.push(m),
+                notApplicable: (reason) => args.notApplicable(reason),
+            });
+            if (messages.length > 0 && !validExemption(ownTags(args.props), doc.name)) {
+                messages.forEach((m) => reportViolation(m));
+            }
+        },
+    };
+    if (spec.remediate) {
+        const remediate = spec.remediate;
+        policy.remediateResource = (args: ResourceValidationArgs) => {
+            applies(args);
+            if (validExemption(ownTags(args.props), doc.name)) {
+                return undefined;
+            }
+            return remediate(args, settings<C>(doc, args.getConfig()));
+        };
+    }
+    return policy;
+}
+
+export interface StackCheck<C> {
+    graph: StackGraph;
+    config: C;
+    stackTags: ReadonlyMap<string, string>;
+    /** Reports a violation against `resource` unless its exemption holder is exempted from this rule. */
+    report(resource: PolicyResource, message: string): void;
+    /**
+     * Runs `fn` for each subject; a subject whose verdict depends on a value unknown during a preview
+     * is set aside (reported once, at the end, as the engine's advisory "can't run during preview").
+     */
+    each(subjects: PolicyResource[], fn: (subject: PolicyResource) => void): void;
+}
+
+export interface StackRuleSpec<C> {
+    check(ctx: StackCheck<C>): void;
+    /** False for the rules about exemptions themselves (an exemption cannot exempt from its own audit). */
+    honourExemptions?: boolean;
+}
+
+/** A rule over the whole stack (the engine's AnalyzeStack call): relations between resources. */
+export function stackRule<C = Record<string, never>>(doc: RuleDoc, spec: StackRuleSpec<C>): TandemPolicy {
+    return {
+        ...metadata(doc),
+        validateStack: (args, reportViolation) => {
+            const graph = new StackGraph(args.resources);
+            const undecided: { subject: PolicyResource; error: Error }[] = [];
+            spec.check({
+                graph,
+                config: settings<C>(doc, args.getConfig()),
+                stackTags: args.stackTags,
+                report: (resource, message) => {
+                    const holder = graph.exemptionHolder(resource);
+                    if (spec.honourExemptions !== false && holder && validExemption(ownTags(holder.props), doc.name)) {
+                        return;
+                    }
+                    reportViolation(message, resource.urn);
+                },
+                each: (subjects, fn) => {
+                    for (const subject of subjects) {
+                        try {
+                            fn(subject);
+                        } catch (e) {
+                            if (!isUnknownValueError(e)) {
+                                throw e;
+                            }
+                            undecided.push({ subject, error: e });
+                        }
+                    }
+                },
+            });
+            if (undecided.length > 0) {
+                // Rethrown so the policy server reports it exactly as it does for resource rules.
+                const first = undecided[0];
+                first.error.message = `${undecided.map((u) => u.subject.name).join(", ")} cannot be checked until deployment `
+                    + `(e.g. ${first.subject.type} "${first.subject.name}": ${first.error.message})`;
+                throw first.error;
+            }
+        },
+    };
+}

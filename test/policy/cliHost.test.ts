@@ -1,0 +1,21 @@
+// The pack started exactly as `pulumi preview --policy-pack policy` starts it: @pulumi/pulumi's
+// run-policy-pack entry, with its type-checking TypeScript setup and the pack's own tsconfig. It must
+// type-check, serve, and judge the program as the lighter host does.
+import { strict as assert } from "assert";
+import { evaluateStack } from "../../scripts/lib/evaluate";
+import { PolicyHost } from "../../scripts/lib/policyHost";
+
+describe("policy pack under the CLI's own analyzer entry (run-policy-pack)", function () {
+    it("type-checks, serves the same policies and passes the dr stack", async function () {
+        this.timeout(180_000);
+        const [cli, light] = await Promise.all([PolicyHost.start({ mode: "cli" }), PolicyHost.start({ mode: "ts-node" })]);
+        try {
+            assert.deepEqual(cli.info, light.info);
+            const report = await cli.run(await evaluateStack("dr"));
+            assert.equal(report.mandatoryCount, 0);
+            assert.equal(report.exemptions.length, 4);
+        } finally {
+            await Promise.all([cli.stop(), light.stop()]);
+        }
+    });
+});

@@ -1,0 +1,39 @@
+// Helpers shared by the policy tests: editing an evaluated stack the way a changed program would
+// register it (inputs and outputs together), and reading a report.
+import { Inventory, RecordedResource } from "../../scripts/lib/evaluate";
+import { PolicyReport, Violation } from "../../scripts/lib/policyHost";
+
+type Props = Record<string, any>;
+
+const js = (struct: any): Props => (struct && typeof struct.toJavaScript === "function" ? struct.toJavaScript() : structuredClone(struct ?? {}));
+
+/** A copy of the inventory where the selected resources' inputs (and outputs) went through `change`. */
+export function editResources(inventory: Inventory, select: (r: RecordedResource) => boolean, change: (props: Props) => Props): Inventory {
+    let edited = 0;
+    const resources = inventory.resources.map((r) => {
+        if (!select(r)) {
+            return r;
+        }
+        edited++;
+        return { ...r, serializedInputs: change(js(r.serializedInputs)), serializedState: change(js(r.serializedState)) };
+    });
+    if (edited === 0) {
+        throw new Error("editResources: no resource selected");
+    }
+    return { ...inventory, resources };
+}
+
+export const byName = (type: string, name: string) => (r: RecordedResource) => r.type === type && r.name === name;
+
+export function violationsOf(report: PolicyReport, policy: string, level?: Violation["level"]): Violation[] {
+    return report.violations.filter((v) => v.policy === policy && (level === undefined || v.level === level));
+}
+
+export function mandatory(report: PolicyReport): Violation[] {
+    return report.violations.filter((v) => v.level === "mandatory");
+}
+
+/** A readable list for assertion messages. */
+export function listed(violations: Violation[]): string {
+    return violations.map((v) => `${v.level} ${v.policy} ${v.urn.split("::").pop()}: ${v.message}`).join("\n") || "(none)";
+}
