@@ -37,6 +37,8 @@ export const METRICS = {
     namespace: "Tandem",
     /** Age of the newest replicated canary probe: the live recovery point. */
     replicationLag: "ReplicationLagSeconds",
+    /** Requests the api answered with a server-side failure (5xx other than a standby refusing a write). */
+    apiServerErrors: "ApiServerErrors",
     /** The only dimension of the custom metrics; alarms must use exactly this set. */
     serviceDimension: "service",
 } as const;

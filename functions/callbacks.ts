@@ -1,0 +1,114 @@
+// The Lambda entry points, in the shape `aws.lambda.CallbackFunction` serializes: each
+// `xxxCallbackFactory` runs once per cold start — it reads and validates the configuration, `require`s
+// the AWS SDK (which the Lambda Node.js runtime provides; capturing an SDK module from module scope
+// cannot be serialized) and creates the clients — then returns the `async (event, context)` handler.
+//
+//   new aws.lambda.CallbackFunction(name, {
+//       callbackFactory: apiCallbackFactory,
+//       codePathOptions: lambdaCodePathOptions(),
+//       runtime: aws.lambda.Runtime.NodeJS22dX, architectures: ["arm64"], ...
+//   });
+//
+// Everything the factories reference is serialized by value into the function's `__index.js`; the
+// handler logic lives in the plain modules next to this file.
+
+import type * as pulumi from "@pulumi/pulumi";
+import type * as S3 from "@aws-sdk/client-s3";
+import type * as Presigner from "@aws-sdk/s3-request-presigner";
+import type { LambdaFunctionURLEvent, S3Event, ScheduledEvent } from "aws-lambda";
+import { createApi, ApiContext } from "./api";
+import { createCanary, createLagReader, CanaryContext, CanaryResult } from "./canary";
+import { FunctionConfig, loadConfig } from "./config";
+import { METRICS } from "./contract";
+import type { FunctionUrlResult } from "./http";
+import { createIngest, IngestContext, IngestResult } from "./ingest";
+import { createLogger, createMetrics, Logger, logLevelFrom, Metrics } from "./observability";
+import { createS3Storage } from "./storage";
+
+/**
+ * Packages the Lambda Node.js runtime already provides (AWS SDK v3). computeCodePaths bundles every
+ * package in package.json `dependencies` (transitively) except these exact names.
+ */
+const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"];
+
+/** Code path options for the functions' CallbackFunctions; a fresh object each call (CallbackFunction mutates it). */
+export function lambdaCodePathOptions(): pulumi.runtime.CodePathOptions {
+    return { extraExcludePackages: [...RUNTIME_PROVIDED_PACKAGES] };
+}
+
+interface Runtime {
+    config: FunctionConfig;
+    sdk: typeof S3;
+    client: S3.S3Client;
+    log: Logger;
+    metrics: Metrics;
+}
+
+interface HttpLimits {
+    /** A connection not open within this fails the attempt. */
+    connectionTimeout: number;
+    /** No response headers within this fails the attempt. */
+    requestTimeout: number;
+    /** A socket idle this long (also while a body streams) fails the attempt. */
+    socketTimeout: number;
+    maxAttempts: number;
+}
+
+/**
+ * Cold-start set-up shared by the three functions. Each S3 attempt is bounded by the limits above (the
+ * SDK retries up to `maxAttempts`), and each handler also bounds the whole call by the Lambda's
+ * remaining time. (`throwOnRequestTimeout`: recent SDKs only warn on `requestTimeout` otherwise; older
+ * ones treat `requestTimeout` as the socket idle timeout and ignore the two newer options.)
+ */
+function coldStart(http: HttpLimits): Runtime {
+    const config = loadConfig(process.env);
+    const sdk = require("@aws-sdk/client-s3") as typeof S3;
+    // Read at cold start like the rest of the configuration (the SDK would read it lazily, per
+    // request). Unset in Lambda; set when the functions run against an emulator.
+    const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+    const client = new sdk.S3Client({
+        region: config.region,
+        endpoint,
+        maxAttempts: http.maxAttempts,
+        requestHandler: {
+            connectionTimeout: http.connectionTimeout,
+            requestTimeout: http.requestTimeout,
+            throwOnRequestTimeout: true,
+            socketTimeout: http.socketTimeout,
+        },
+        // Checksums only where S3 requires them; the api sends an explicit SHA-256 with each PUT.
+        // (The default would also put a CRC32 of an empty body into presigned PUT URLs.)
+        requestChecksumCalculation: "WHEN_REQUIRED",
+    });
+    const keys = { region: config.region, role: config.role };
+    const log = createLogger({ service: config.service, level: logLevelFrom(process.env.AWS_LAMBDA_LOG_LEVEL), keys });
+    const metrics = createMetrics({ namespace: config.metricsNamespace, service: config.service, dimension: METRICS.serviceDimension });
+    log.debug("cold start", { bucket: config.bucket, peerRegion: config.peerRegion });
+    return { config, sdk, client, log, metrics };
+}
+
+/** The api (Lambda Function URL, payload format 2.0). */
+export function apiCallbackFactory(): (event: LambdaFunctionURLEvent, context: ApiContext) => Promise<FunctionUrlResult> {
+    const { config, sdk, client, log, metrics } = coldStart({ connectionTimeout: 1_000, requestTimeout: 5_000, socketTimeout: 5_000, maxAttempts: 3 });
+    const presigner = require("@aws-sdk/s3-request-presigner") as typeof Presigner;
+    const storage = createS3Storage({ sdk, client, bucket: config.bucket, getSignedUrl: presigner.getSignedUrl });
+    const lag = createLagReader({ storage, role: config.role });
+    const api = createApi({ config, storage, lag, log, metrics });
+    return async (event, context) => api(event, context);
+}
+
+/** ingest (S3 event notifications for objects/). Throws on failure so Lambda retries, then the failure destination. */
+export function ingestCallbackFactory(): (event: S3Event, context: IngestContext) => Promise<IngestResult> {
+    const { config, sdk, client, log } = coldStart({ connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 3 });
+    const storage = createS3Storage({ sdk, client, bucket: config.bucket });
+    const ingest = createIngest({ storage, log });
+    return async (event, context) => ingest(event, context);
+}
+
+/** canary (EventBridge schedule, every minute). */
+export function canaryCallbackFactory(): (event: ScheduledEvent, context: CanaryContext) => Promise<CanaryResult> {
+    const { config, sdk, client, log, metrics } = coldStart({ connectionTimeout: 1_000, requestTimeout: 5_000, socketTimeout: 5_000, maxAttempts: 3 });
+    const storage = createS3Storage({ sdk, client, bucket: config.bucket });
+    const canary = createCanary({ storage, role: config.role, region: config.region, log, metrics });
+    return async (event, context) => canary(event, context);
+}

@@ -1,0 +1,100 @@
+// The configuration every function reads from its environment at cold start (names in contract.ts).
+// Validated once, with every problem listed in a single error, so a misconfigured deploy fails at init
+// with a message that says what to fix rather than at the first request.
+
+import { ENV, StackRole } from "./contract";
+
+export interface FunctionConfig {
+    /** This function's region (AWS_REGION, set by Lambda). */
+    region: string;
+    /** This region's data bucket. */
+    bucket: string;
+    role: StackRole;
+    /** The other region of the pair. On a standby, the primary's region. */
+    peerRegion: string;
+    presignExpirySeconds: number;
+    maxInlineBytes: number;
+    service: string;
+    metricsNamespace: string;
+}
+
+/**
+ * Largest inline body. Lambda's synchronous payload limit is 6 MB (6,291,456 bytes) each way and binary
+ * bodies travel base64-encoded (4/3 larger) inside a JSON envelope: 4,400,000 bytes encode to 5,866,668,
+ * which leaves over 400 KB for the envelope and headers. (infra/config.ts checks the same bound.)
+ */
+export const MAX_INLINE_BYTES_LIMIT = 4_400_000;
+
+/** SigV4 presigned URLs are valid for at most 7 days. */
+export const MAX_PRESIGN_EXPIRY_SECONDS = 7 * 24 * 3600;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, min: number, max: number, problems: string[]): number {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") {
+        problems.push(`${name} is not set`);
+        return NaN;
+    }
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+        problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
+        return NaN;
+    }
+    return value;
+}
+
+function required(env: Env, name: string, problems: string[]): string {
+    const value = env[name];
+    if (value === undefined || value.trim() === "") {
+        problems.push(`${name} is not set`);
+        return "";
+    }
+    return value.trim();
+}
+
+/** Reads and validates the function configuration; throws one Error listing every problem. */
+export function loadConfig(env: Env): FunctionConfig {
+    const problems: string[] = [];
+    const region = required(env, "AWS_REGION", problems);
+    if (region !== "" && !REGION.test(region)) {
+        problems.push(`AWS_REGION=${JSON.stringify(region)} is not a region name`);
+    }
+    const bucket = required(env, ENV.bucket, problems);
+    if (bucket !== "" && (!BUCKET.test(bucket) || bucket.includes(".."))) {
+        problems.push(`${ENV.bucket}=${JSON.stringify(bucket)} is not a valid S3 bucket name`);
+    }
+    const role = required(env, ENV.role, problems);
+    if (role !== "" && role !== "primary" && role !== "standby") {
+        problems.push(`${ENV.role}=${JSON.stringify(role)} must be "primary" or "standby"`);
+    }
+    const peerRegion = required(env, ENV.peerRegion, problems);
+    if (peerRegion !== "" && !REGION.test(peerRegion)) {
+        problems.push(`${ENV.peerRegion}=${JSON.stringify(peerRegion)} is not a region name`);
+    } else if (peerRegion !== "" && peerRegion === region) {
+        problems.push(`${ENV.peerRegion} must differ from AWS_REGION (both are ${region})`);
+    }
+    const presignExpirySeconds = integer(env, ENV.presignExpirySeconds, 1, MAX_PRESIGN_EXPIRY_SECONDS, problems);
+    const maxInlineBytes = integer(env, ENV.maxInlineBytes, 1, MAX_INLINE_BYTES_LIMIT, problems);
+    const service = required(env, ENV.service, problems);
+    const metricsNamespace = required(env, ENV.metricsNamespace, problems);
+    if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
+        problems.push(`${ENV.metricsNamespace}=${JSON.stringify(metricsNamespace)} is not a valid custom CloudWatch namespace`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`Invalid function configuration: ${problems.join("; ")}.`);
+    }
+    return {
+        region,
+        bucket,
+        role: role as StackRole,
+        peerRegion,
+        presignExpirySeconds,
+        maxInlineBytes,
+        service,
+        metricsNamespace,
+    };
+}

@@ -1,0 +1,337 @@
+// ingest: for every document version created under objects/ (S3 event notification), stream the
+// object once — constant memory, any size — to compute its SHA-256, size and content type, and write
+// the manifest `manifests/<key>`:
+//   {key, versionId, sha256, size, contentType, processedAt}
+//
+// - Idempotent per version id: a manifest that already describes the version is left alone.
+// - Ordered: a manifest is never replaced by one for an older version. S3 events carry a `sequencer`
+//   (ordered per key) which is kept in the manifest's metadata; without one (moto), the source
+//   object's LastModified is compared instead.
+// - Race-free: the manifest is written with If-None-Match: * (first one) or If-Match: <etag> (replacing
+//   the one just read); a concurrent writer makes the condition fail and the decision is re-made.
+// - Nothing half-written: the manifest is written only after the whole object was read and its length
+//   checked, and an S3 PUT is atomic.
+// - Errors propagate: a record that fails makes the invocation fail (after the other records were
+//   processed), so Lambda retries it and then sends the event to the failure destination.
+// - Anything that is not an ObjectCreated event for a key under objects/ in this bucket is skipped.
+
+import { createHash } from "crypto";
+import type { S3Event, S3EventRecord } from "aws-lambda";
+import { PREFIX } from "./contract";
+import { decodeEventKey, DEFAULT_CONTENT_TYPE, printable } from "./keys";
+import type { Logger } from "./observability";
+import { isStorageError, ObjectBody, Storage, storageError } from "./storage";
+import { remainingBudget } from "./canary";
+
+export interface Manifest {
+    key: string;
+    versionId: string | null;
+    sha256: string;
+    size: number;
+    contentType: string;
+    processedAt: string;
+}
+
+export type Outcome = "written" | "unchanged" | "stale" | "gone" | "skipped" | "failed";
+
+export interface RecordResult {
+    outcome: Outcome;
+    key?: string;
+    versionId?: string | null;
+    reason?: string;
+}
+
+export interface IngestResult {
+    records: RecordResult[];
+}
+
+export interface IngestOptions {
+    storage: Storage;
+    log: Logger;
+    now?: () => number;
+    /** Work budget per invocation; the default leaves 2 s of the Lambda's remaining time. */
+    budgetMs?: (context: IngestContext | undefined) => number;
+}
+
+export interface IngestContext {
+    awsRequestId?: string;
+    functionName?: string;
+    getRemainingTimeInMillis?: () => number;
+}
+
+/** Bytes kept from the start of an object to recognize its type. */
+const SNIFF_BYTES = 512;
+/** Attempts at a conditional manifest write before giving up (another writer keeps winning). */
+const WRITE_ATTEMPTS = 4;
+
+/** Compares two S3 event sequencers (hex, ordered per key once left-padded to the same length). */
+export function compareSequencers(a: string, b: string): number {
+    const width = Math.max(a.length, b.length);
+    const x = a.toUpperCase().padStart(width, "0");
+    const y = b.toUpperCase().padStart(width, "0");
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function startsWith(bytes: Buffer, signature: number[], offset = 0): boolean {
+    if (bytes.length < offset + signature.length) return false;
+    return signature.every((byte, i) => bytes[offset + i] === byte);
+}
+
+/**
+ * The content type recognized from the first bytes of a document: common binary signatures, then
+ * UTF-8 text without NULs. application/octet-stream when nothing matches.
+ */
+export function sniffContentType(head: Buffer): string {
+    if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+    if (startsWith(head, [0xff, 0xd8, 0xff])) return "image/jpeg";
+    if (startsWith(head, [0x47, 0x49, 0x46, 0x38]) && (head[4] === 0x37 || head[4] === 0x39) && head[5] === 0x61) return "image/gif";
+    if (startsWith(head, [0x52, 0x49, 0x46, 0x46]) && startsWith(head, [0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+    if (startsWith(head, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "application/pdf";
+    if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return "application/zip";
+    if (startsWith(head, [0x1f, 0x8b])) return "application/gzip";
+    if (head.length === 0 || head.includes(0)) return DEFAULT_CONTENT_TYPE;
+    // Drop an incomplete multi-byte sequence cut by the sniff window, then require valid UTF-8.
+    let end = head.length;
+    for (let back = 1; back <= 3 && end - back >= 0; back++) {
+        const byte = head[end - back];
+        if ((byte & 0xc0) === 0x80) continue; // continuation byte
+        if (byte >= 0xc0) {
+            const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+            if (back < needed) end -= back;
+        }
+        break;
+    }
+    try {
+        new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, end));
+        return "text/plain; charset=utf-8";
+    } catch {
+        return DEFAULT_CONTENT_TYPE;
+    }
+}
+
+const GENERIC_TYPES = ["", "application/octet-stream", "binary/octet-stream"];
+
+interface StoredManifest {
+    manifest: Partial<Manifest>;
+    etag?: string;
+    metadata: Record<string, string>;
+}
+
+/** Where an invocation's time went (logged with each record). */
+interface Timing {
+    /** Reading the current manifest. */
+    lookupMs?: number;
+    /** Streaming and hashing the object. */
+    readMs?: number;
+    bytes?: number;
+    /** Writing the manifest. */
+    writeMs?: number;
+}
+
+interface Digest {
+    versionId: string | null;
+    sha256: string;
+    size: number;
+    contentType: string;
+    lastModified?: Date;
+}
+
+export function createIngest(options: IngestOptions) {
+    const { storage, log } = options;
+    const now = options.now ?? Date.now;
+
+    async function readManifest(manifestKey: string, signal: AbortSignal): Promise<StoredManifest | undefined> {
+        let object;
+        try {
+            object = await storage.get(manifestKey, { signal });
+        } catch (error) {
+            if (isStorageError(error) && error.storageErrorKind === "not_found") return undefined;
+            throw error;
+        }
+        const chunks: Buffer[] = [];
+        try {
+            for await (const chunk of object.body) chunks.push(Buffer.from(chunk));
+        } finally {
+            object.discard();
+        }
+        let manifest: Partial<Manifest> = {};
+        try {
+            const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+            if (typeof parsed === "object" && parsed !== null) manifest = parsed as Partial<Manifest>;
+        } catch {
+            // An unreadable manifest is replaced (conditionally, on its ETag).
+        }
+        return { manifest, etag: object.etag, metadata: object.metadata };
+    }
+
+    function isStale(existing: StoredManifest | undefined, sequencer: string | undefined, lastModified: Date | undefined): boolean {
+        if (existing === undefined) return false;
+        const previous = existing.metadata.sequencer;
+        if (sequencer && previous) return compareSequencers(previous, sequencer) > 0;
+        const previousModified = Date.parse(existing.metadata["source-last-modified"] ?? "");
+        if (lastModified !== undefined && Number.isFinite(previousModified)) return previousModified > lastModified.getTime();
+        return false;
+    }
+
+    /** Starts reading an object version; undefined when it does not exist. */
+    async function open(objectKey: string, versionId: string | undefined, signal: AbortSignal): Promise<ObjectBody | undefined> {
+        try {
+            return await storage.get(objectKey, { versionId, signal });
+        } catch (error) {
+            if (isStorageError(error) && error.storageErrorKind === "not_found") return undefined;
+            throw error;
+        }
+    }
+
+    async function digest(objectKey: string, object: ObjectBody, timing: Timing): Promise<Digest> {
+        const started = now();
+        const hash = createHash("sha256");
+        let size = 0;
+        const head = Buffer.alloc(SNIFF_BYTES);
+        let headLength = 0;
+        try {
+            for await (const chunk of object.body) {
+                hash.update(chunk);
+                size += chunk.length;
+                if (headLength < SNIFF_BYTES) {
+                    const take = Math.min(SNIFF_BYTES - headLength, chunk.length);
+                    head.set(chunk.subarray(0, take), headLength);
+                    headLength += take;
+                }
+            }
+        } catch (error) {
+            object.discard();
+            throw storageError("unavailable", `reading ${printable(objectKey)} failed after ${size} bytes: ${(error as Error)?.message ?? error}`, error);
+        }
+        if (size !== object.size) {
+            throw storageError("unavailable", `reading ${printable(objectKey)} returned ${size} bytes, expected ${object.size}`);
+        }
+        timing.readMs = now() - started;
+        timing.bytes = size;
+        const stored = (object.contentType ?? "").trim();
+        const contentType = GENERIC_TYPES.includes(stored.toLowerCase()) ? sniffContentType(head.subarray(0, headLength)) : stored;
+        return {
+            versionId: object.versionId ?? null,
+            sha256: hash.digest("hex"),
+            size,
+            contentType,
+            lastModified: object.lastModified,
+        };
+    }
+
+    async function ingestRecord(record: S3EventRecord, signal: AbortSignal, timing: Timing): Promise<RecordResult> {
+        if (record?.eventSource !== "aws:s3" || typeof record.eventName !== "string" || typeof record.s3?.object?.key !== "string") {
+            return { outcome: "skipped", reason: "not an S3 event record" };
+        }
+        if (!record.eventName.startsWith("ObjectCreated:")) {
+            return { outcome: "skipped", reason: `event ${printable(record.eventName)} is not an object creation` };
+        }
+        if (record.s3.bucket?.name !== storage.bucket) {
+            return { outcome: "skipped", reason: `bucket ${printable(String(record.s3.bucket?.name))} is not this function's bucket` };
+        }
+        let objectKey: string;
+        try {
+            objectKey = decodeEventKey(record.s3.object.key);
+        } catch {
+            throw new Error(`the event's object key ${printable(record.s3.object.key)} is not valid URL-encoded UTF-8`);
+        }
+        if (!objectKey.startsWith(PREFIX.objects) || objectKey.length === PREFIX.objects.length) {
+            return { outcome: "skipped", key: objectKey, reason: `not a document under ${PREFIX.objects}` };
+        }
+        const key = objectKey.slice(PREFIX.objects.length);
+        const manifestKey = PREFIX.manifests + key;
+        if (Buffer.byteLength(manifestKey, "utf8") > 1024) {
+            throw new Error(`the manifest key for ${printable(objectKey)} would be longer than S3's 1024 bytes`);
+        }
+        const eventVersion = typeof record.s3.object.versionId === "string" && record.s3.object.versionId !== "" ? record.s3.object.versionId : undefined;
+        const sequencer = typeof record.s3.object.sequencer === "string" && /^[0-9A-Fa-f]+$/.test(record.s3.object.sequencer) ? record.s3.object.sequencer : undefined;
+
+        // The manifest first: a duplicate event (S3 delivers at least once) then costs no GET at all.
+        const lookupStarted = now();
+        let existing = await readManifest(manifestKey, signal);
+        timing.lookupMs = now() - lookupStarted;
+        if (eventVersion !== undefined && existing?.manifest.versionId === eventVersion) {
+            return { outcome: "unchanged", key, versionId: eventVersion, reason: "this version is already ingested" };
+        }
+        if (isStale(existing, sequencer, undefined)) {
+            return { outcome: "stale", key, versionId: eventVersion, reason: "a newer version is already ingested" };
+        }
+        const object = await open(objectKey, eventVersion, signal);
+        if (object === undefined) {
+            return { outcome: "gone", key, versionId: eventVersion, reason: "the object version no longer exists" };
+        }
+        const described = await digest(objectKey, object, timing);
+        for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+            if (attempt > 1) existing = await readManifest(manifestKey, signal);
+            if (existing !== undefined && existing.manifest.versionId === described.versionId && described.versionId !== null) {
+                return { outcome: "unchanged", key, versionId: described.versionId, reason: "this version is already ingested" };
+            }
+            if (isStale(existing, sequencer, described.lastModified)) {
+                return { outcome: "stale", key, versionId: described.versionId, reason: "a newer version is already ingested" };
+            }
+            const manifest: Manifest = {
+                key,
+                versionId: described.versionId,
+                sha256: described.sha256,
+                size: described.size,
+                contentType: described.contentType,
+                processedAt: new Date(now()).toISOString(),
+            };
+            const metadata: Record<string, string> = {};
+            if (sequencer) metadata.sequencer = sequencer;
+            if (described.lastModified) metadata["source-last-modified"] = described.lastModified.toISOString();
+            const writeStarted = now();
+            try {
+                await storage.put(manifestKey, JSON.stringify(manifest), {
+                    contentType: "application/json",
+                    metadata,
+                    ...(existing?.etag ? { ifMatch: existing.etag } : { ifNoneMatch: "*" }),
+                    signal,
+                });
+                timing.writeMs = now() - writeStarted;
+                return { outcome: "written", key, versionId: described.versionId };
+            } catch (error) {
+                if (isStorageError(error) && error.storageErrorKind === "precondition_failed" && attempt < WRITE_ATTEMPTS) {
+                    log.info("manifest changed while ingesting; deciding again", { key: objectKey, attempt });
+                    continue;
+                }
+                throw error;
+            }
+        }
+        throw new Error(`the manifest of ${printable(objectKey)} kept changing; giving up after ${WRITE_ATTEMPTS} attempts`);
+    }
+
+    return async function ingest(event: S3Event, context?: IngestContext): Promise<IngestResult> {
+        log.startInvocation(context);
+        const records = Array.isArray(event?.Records) ? event.Records : [];
+        if (records.length === 0) {
+            log.info("no records to ingest", { event: (event as { Event?: unknown } | undefined)?.Event ?? null });
+            return { records: [] };
+        }
+        const signal = AbortSignal.timeout(options.budgetMs?.(context) ?? remainingBudget(context, 60_000, 2_000));
+        const results: RecordResult[] = [];
+        const failures: string[] = [];
+        for (const record of records) {
+            const started = now();
+            const timing: Timing = {};
+            try {
+                const result = await ingestRecord(record, signal, timing);
+                results.push(result);
+                log.info("ingest", { ...result, ...timing, durationMs: now() - started });
+            } catch (error) {
+                const key = typeof record?.s3?.object?.key === "string" ? record.s3.object.key : undefined;
+                results.push({ outcome: "failed", key, reason: (error as Error)?.message ?? String(error) });
+                failures.push(`${printable(key ?? "?")}: ${(error as Error)?.message ?? error}`);
+                log.error("ingest failed", { key, error, retryable: isStorageError(error) ? error.retryable : false, durationMs: now() - started });
+            }
+        }
+        if (failures.length > 0) {
+            // Lambda retries the whole event; the records that succeeded are idempotent.
+            const error = new Error(`ingest failed for ${failures.length} of ${records.length} record(s): ${failures.join("; ")}`) as Error & { results?: RecordResult[] };
+            error.name = "IngestError";
+            error.results = results;
+            throw error;
+        }
+        return { records: results };
+    };
+}

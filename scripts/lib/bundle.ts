@@ -1,0 +1,202 @@
+// Build, unpack and run Lambda archives outside the calling process: shared by the bundle test and the
+// benchmark. The archives are built by scripts/lib/buildArchives.ts in a child process (Pulumi's mock
+// runtime is process-global state), and each unpacked archive runs in a fresh Node process
+// (scripts/lib/lambdaRunner.js) that can resolve only what a Lambda function can: the files of its
+// archive, and the AWS SDK v3 the Node.js runtime provides (simulated by a folder on NODE_PATH holding
+// just the SDK's packages, like /var/runtime/node_modules).
+
+import { ChildProcess, execFile, fork } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import AdmZip from "adm-zip";
+import type { BuiltArchive } from "./buildArchives";
+
+export type { BuiltArchive };
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The SDK packages the Lambda Node.js runtime provides to functions (and their dependencies). */
+export const RUNTIME_SDK_PACKAGES = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"];
+
+/** Builds the given variants (see buildArchives.ts) into outDir, in a child process. */
+export function buildArchives(variants: string[], outDir: string): Promise<BuiltArchive[]> {
+    const tsNode = require.resolve("ts-node/dist/bin.js", { paths: [REPO_ROOT] });
+    return new Promise((resolve, reject) => {
+        execFile(
+            process.execPath,
+            [tsNode, path.join(REPO_ROOT, "scripts", "lib", "buildArchives.ts"), outDir, ...variants],
+            { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PULUMI_CONFIG: "{}" } },
+            (error, stdout, stderr) => {
+                if (error) {
+                    reject(new Error(`building archives failed: ${error.message}\n${stderr}`));
+                    return;
+                }
+                const line = stdout.trim().split("\n").pop() ?? "";
+                try {
+                    resolve((JSON.parse(line) as { archives: BuiltArchive[] }).archives);
+                } catch {
+                    reject(new Error(`building archives printed no result:\n${stdout}\n${stderr}`));
+                }
+            },
+        );
+    });
+}
+
+/** Unpacks a zip into a new folder under the OS temp dir (outside the repository, so nothing resolves from its node_modules). */
+export function extractArchive(zipFile: string, parent = os.tmpdir()): string {
+    const dir = fs.mkdtempSync(path.join(parent, `tandem-${path.basename(zipFile, ".zip")}-`));
+    new AdmZip(zipFile).extractAllTo(dir, true);
+    return dir;
+}
+
+function packageDir(name: string, from: string): string | undefined {
+    let dir = from;
+    for (;;) {
+        const candidate = path.join(dir, "node_modules", name);
+        if (fs.existsSync(path.join(candidate, "package.json"))) return candidate;
+        const parent = path.dirname(dir);
+        if (parent === dir) return undefined;
+        dir = parent;
+    }
+}
+
+/**
+ * A folder that plays the Lambda runtime's /var/runtime/node_modules: symlinks to the SDK packages the
+ * functions use and everything they depend on, nothing else. Put it on NODE_PATH.
+ */
+export function lambdaRuntimeNodePath(): string {
+    const closure = new Map<string, string>();
+    const visit = (name: string, from: string) => {
+        const dir = packageDir(name, from);
+        if (dir === undefined) return; // an optional dependency that is not installed
+        const real = fs.realpathSync(dir);
+        if (closure.has(name) && closure.get(name) !== real) {
+            // A nested, different version: its dependant finds it through its own node_modules.
+            return;
+        }
+        if (closure.has(name)) return;
+        closure.set(name, real);
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+        for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep, real);
+    };
+    for (const name of RUNTIME_SDK_PACKAGES) visit(name, REPO_ROOT);
+    const digest = crypto.createHash("sha256").update(JSON.stringify([...closure].sort())).digest("hex").slice(0, 12);
+    const root = path.join(os.tmpdir(), `tandem-lambda-runtime-${digest}`);
+    const nodeModules = path.join(root, "node_modules");
+    if (!fs.existsSync(path.join(root, ".complete"))) {
+        fs.rmSync(root, { recursive: true, force: true });
+        for (const [name, real] of closure) {
+            const link = path.join(nodeModules, name);
+            fs.mkdirSync(path.dirname(link), { recursive: true });
+            fs.symlinkSync(real, link, "dir");
+        }
+        fs.writeFileSync(path.join(root, ".complete"), "");
+    }
+    return nodeModules;
+}
+
+export interface InvokeResult {
+    result?: unknown;
+    error?: { name: string; message: string; stack?: string };
+    durationMs: number;
+}
+
+export interface LambdaProcess {
+    readonly pid: number;
+    /** Spawn until the handler was ready (module loaded, factory run), wall clock. */
+    readonly readyMs: number;
+    /** In-process time to load __index.js (including the factory). */
+    readonly loadMs: number;
+    /** RSS once ready, before any invocation. */
+    readonly readyRssBytes: number;
+    invoke(event: unknown, remainingMs?: number): Promise<InvokeResult>;
+    stats(): Promise<{ maxRssKiB: number; rssBytes: number }>;
+    /** Everything the process wrote to stdout / stderr so far (its logs). */
+    output(): { stdout: string; stderr: string };
+    stop(): Promise<void>;
+}
+
+export class LambdaInitError extends Error {
+    constructor(
+        message: string,
+        readonly stderr: string,
+    ) {
+        super(message);
+        this.name = "LambdaInitError";
+    }
+}
+
+/**
+ * Starts a fresh Node process running the unpacked archive in `dir` with exactly `env` (plus PATH and
+ * the simulated runtime on NODE_PATH) and waits until its handler is ready.
+ */
+export function startLambdaProcess(dir: string, env: Record<string, string>): Promise<LambdaProcess> {
+    const runner = path.join(REPO_ROOT, "scripts", "lib", "lambdaRunner.js");
+    const t0 = process.hrtime.bigint();
+    const child: ChildProcess = fork(runner, [dir], {
+        cwd: dir,
+        execArgv: [],
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", NODE_PATH: lambdaRuntimeNodePath(), ...env },
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    let nextId = 1;
+    const pending = new Map<number, (message: any) => void>();
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.on("message", (message: any) => {
+        const waiter = pending.get(message?.id);
+        if (waiter) {
+            pending.delete(message.id);
+            waiter(message);
+        }
+    });
+    child.once("exit", (code) => {
+        for (const waiter of pending.values()) waiter({ type: "result", error: { name: "ProcessExit", message: `exited with ${code}: ${stderr}` }, durationMs: 0 });
+        pending.clear();
+    });
+
+    function request(message: Record<string, unknown>): Promise<any> {
+        const id = nextId++;
+        return new Promise((resolve) => {
+            pending.set(id, resolve);
+            child.send({ ...message, id });
+        });
+    }
+
+    return new Promise((resolve, reject) => {
+        const onFirst = (message: any) => {
+            if (message?.type === "ready") {
+                const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+                resolve({
+                    pid: child.pid!,
+                    readyMs,
+                    loadMs: message.loadMs,
+                    readyRssBytes: message.rssBytes,
+                    invoke: (event, remainingMs = 30_000) => request({ type: "invoke", event, remainingMs }),
+                    stats: () => request({ type: "stats" }),
+                    output: () => ({ stdout, stderr }),
+                    async stop() {
+                        if (child.exitCode === null && child.signalCode === null) {
+                            child.send({ type: "exit" });
+                            const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+                            if (!done) child.kill("SIGKILL");
+                        }
+                        await exited;
+                    },
+                });
+            } else if (message?.type === "initError") {
+                child.kill("SIGKILL");
+                reject(new LambdaInitError(`${message.error.name}: ${message.error.message}`, stderr));
+            } else {
+                child.once("message", onFirst);
+            }
+        };
+        child.once("message", onFirst);
+        child.once("exit", (code) => reject(new LambdaInitError(`the function process exited (${code}) before it was ready: ${stderr}`, stderr)));
+    });
+}

@@ -1,0 +1,218 @@
+// Faults between the functions and S3: the endpoint down, answering 500, stalling, dropping the
+// connection or cutting a body short (a fault-injecting proxy in front of moto). The api must answer a
+// clean 503 (never throw, never a partial 200); ingest and canary must fail with a retriable error;
+// and nothing may be half-written — no object, no manifest.
+
+import * as assert from "assert";
+import { createHash, randomBytes } from "crypto";
+import type * as S3 from "@aws-sdk/client-s3";
+import { PREFIX } from "../../functions/contract";
+import type { FunctionUrlResult } from "../../functions/http";
+import { FaultProxy, startFaultProxy } from "../support/faultProxy";
+import { bodyBytes, bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, s3Event, urlEvent } from "../support/lambda";
+import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../support/moto";
+
+const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
+
+function assert503(result: FunctionUrlResult, code = "storage_unavailable") {
+    assert.strictEqual(result.statusCode, 503, `expected 503, got ${result.statusCode} ${result.body}`);
+    assert.strictEqual(bodyJson(result).error.code, code);
+    assert.match(String(result.headers!["retry-after"]), /^\d+$/);
+}
+
+describe("functions: S3 faults", function () {
+    const moto = useMoto();
+    let primary: RegionFixture;
+    let s3: S3.S3Client;
+    let proxy: FaultProxy;
+    let viaProxy: ReturnType<typeof makeHandlers>;
+
+    before(async () => {
+        captureFunctionOutput();
+        ({ primary } = await provisionApp(moto.endpoint));
+        s3 = new s3sdk.S3Client(clientConfig(moto.endpoint, primary.region));
+        proxy = await startFaultProxy(moto.endpoint);
+        viaProxy = makeHandlers(proxy.endpoint, primary);
+    });
+    afterEach(() => proxy.setRules([]));
+    after(async () => {
+        s3?.destroy();
+        await proxy?.close();
+    });
+
+    async function exists(key: string): Promise<boolean> {
+        const listed = await s3.send(new s3sdk.ListObjectVersionsCommand({ Bucket: primary.bucket, Prefix: key }));
+        return [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].some((v) => v.Key === key);
+    }
+
+    const put = (h: ReturnType<typeof makeHandlers>, key: string, body: Buffer | string, remainingMs = 30_000) =>
+        h.api(urlEvent("PUT", `/objects/${key}`, { body }), lambdaContext(remainingMs));
+
+    describe("S3 endpoint down (nothing listening)", () => {
+        let down: ReturnType<typeof makeHandlers>;
+        before(async () => {
+            down = makeHandlers(`http://127.0.0.1:${await freePort()}`, primary);
+        });
+
+        const requests: Array<[string, string, string, string | undefined]> = [
+            ["PUT", "/objects/down/doc", "", "x"],
+            ["GET", "/objects/down/doc", "", undefined],
+            ["DELETE", "/objects/down/doc", "", undefined],
+            ["GET", "/objects", "limit=5", undefined],
+            ["GET", "/manifests/down/doc", "", undefined],
+            ["GET", "/health", "", undefined],
+        ];
+        for (const [method, path, query, body] of requests) {
+            it(`api ${method} ${path} answers 503`, async () => {
+                const mark = outputMark();
+                assert503(await down.api(urlEvent(method, path, { query, body }), lambdaContext()));
+                // Counted as a server-side failure for the alarm.
+                const emf = emfLines(linesSince(mark));
+                assert.strictEqual(emf.length, 1);
+                assert.strictEqual((emf[0] as Record<string, unknown>).ApiServerErrors, 1);
+                assert.deepStrictEqual((emf[0] as any)._aws.CloudWatchMetrics[0].Dimensions, [["service"]]);
+            });
+        }
+
+        it("ingest fails with a retriable error and writes no manifest", async () => {
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/down/ingest", Body: "x" }));
+            await assert.rejects(down.ingest(s3Event(primary.bucket, "objects/down/ingest"), lambdaContext()), /ingest failed for 1 of 1/);
+            assert.strictEqual(await exists("manifests/down/ingest"), false);
+        });
+
+        it("canary fails (a Lambda error) and publishes nothing", async () => {
+            const mark = outputMark();
+            await assert.rejects(down.canary({} as never, lambdaContext()));
+            assert.deepStrictEqual(emfLines(linesSince(mark)), []);
+        });
+    });
+
+    describe("S3 answering 500", () => {
+        it("api PUT answers 503 after the SDK's retries, and nothing is written", async () => {
+            proxy.setRules([{ fault: { kind: "status", status: 500 } }]);
+            const before = proxy.seen.length;
+            assert503(await put(viaProxy, "err500/doc", "payload"));
+            assert.strictEqual(proxy.seen.length - before, 3, "three attempts (maxAttempts 3)");
+            proxy.setRules([]);
+            assert.strictEqual(await exists("objects/err500/doc"), false);
+        });
+
+        it("api recovers once S3 does (a transient 503 SlowDown is retried)", async () => {
+            proxy.setRules([{ fault: { kind: "status", status: 503 }, times: 1 }]);
+            const created = await put(viaProxy, "err503/doc", "payload");
+            assert.strictEqual(created.statusCode, 201);
+            assert.strictEqual(bodyBytes(await viaProxy.api(urlEvent("GET", "/objects/err503/doc"), lambdaContext())).toString(), "payload");
+        });
+
+        it("ingest: a failing manifest PUT leaves no manifest, and the retry succeeds", async () => {
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/err500/ingest", Body: "ingest me" }));
+            proxy.setRules([{ match: (r) => r.method === "PUT" && r.path.includes("/manifests/"), fault: { kind: "status", status: 500 } }]);
+            const event = s3Event(primary.bucket, "objects/err500/ingest");
+            await assert.rejects(viaProxy.ingest(event, lambdaContext()), (error: Error) => /ingest failed/.test(error.message));
+            assert.strictEqual(await exists("manifests/err500/ingest"), false);
+            proxy.setRules([]);
+            const retried = await viaProxy.ingest(event, lambdaContext());
+            assert.strictEqual(retried.records[0].outcome, "written");
+            assert.strictEqual(await exists("manifests/err500/ingest"), true);
+        });
+
+        it("canary: a failing probe write still measures, then fails the invocation", async () => {
+            proxy.setRules([{ match: (r) => r.method === "PUT", fault: { kind: "status", status: 500 } }]);
+            await assert.rejects(viaProxy.canary({} as never, lambdaContext()), /PutObject failed/);
+            const probes = await s3.send(new s3sdk.ListObjectsV2Command({ Bucket: primary.bucket, Prefix: PREFIX.probes }));
+            assert.strictEqual(probes.KeyCount, 0);
+        });
+    });
+
+    describe("S3 slow", () => {
+        it("api answers 503 within the Lambda's remaining time, and the stalled PUT never lands", async () => {
+            proxy.setRules([{ match: (r) => r.method === "PUT", fault: { kind: "delay", ms: 2_500 } }]);
+            const started = Date.now();
+            assert503(await put(viaProxy, "slow/doc", "payload", 1_500));
+            const took = Date.now() - started;
+            assert.ok(took < 1_500, `answered after ${took} ms`);
+            proxy.setRules([]);
+            await new Promise((resolve) => setTimeout(resolve, 3_000));
+            assert.strictEqual(await exists("objects/slow/doc"), false);
+        });
+
+        it("ingest gives up within its budget with a retriable error, writing no manifest", async () => {
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/slow/ingest", Body: "x" }));
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.includes("/objects/"), fault: { kind: "delay", ms: 5_000 } }]);
+            const started = Date.now();
+            await assert.rejects(viaProxy.ingest(s3Event(primary.bucket, "objects/slow/ingest"), lambdaContext(3_000)), /ingest failed/);
+            assert.ok(Date.now() - started < 3_000);
+            assert.strictEqual(await exists("manifests/slow/ingest"), false);
+        });
+    });
+
+    describe("connections dropped and bodies cut short", () => {
+        it("api: a dropped connection on every attempt answers 503", async () => {
+            proxy.setRules([{ fault: { kind: "reset" } }]);
+            assert503(await viaProxy.api(urlEvent("GET", "/objects/anything"), lambdaContext()));
+        });
+
+        it("api GET never answers a truncated document", async () => {
+            const body = randomBytes(512 * 1024);
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cut/doc", Body: body }));
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/cut/doc"), fault: { kind: "truncate", afterBytes: 100_000 } }]);
+            const result = await viaProxy.api(urlEvent("GET", "/objects/cut/doc"), lambdaContext());
+            assert503(result);
+            proxy.setRules([]);
+            const whole = await viaProxy.api(urlEvent("GET", "/objects/cut/doc"), lambdaContext());
+            assert.ok(bodyBytes(whole).equals(body));
+        });
+
+        it("api GET: a body that stalls half-way fails on the socket timeout (5 s), not on the Lambda's", async () => {
+            const body = randomBytes(256 * 1024);
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/stall/doc", Body: body }));
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/stall/doc"), fault: { kind: "stall", afterBytes: 100_000 } }]);
+            const started = Date.now();
+            assert503(await viaProxy.api(urlEvent("GET", "/objects/stall/doc"), lambdaContext(60_000)));
+            const took = Date.now() - started;
+            assert.ok(took >= 4_500 && took < 10_000, `answered after ${took} ms`);
+        });
+
+        it("ingest: a body cut short mid-stream writes no manifest, and the retry gets the right digest", async () => {
+            const body = randomBytes(3 * 1024 * 1024);
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cut/ingest", Body: body }));
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/cut/ingest"), fault: { kind: "truncate", afterBytes: 1_000_000 } }]);
+            const event = s3Event(primary.bucket, "objects/cut/ingest");
+            await assert.rejects(viaProxy.ingest(event, lambdaContext()), /ingest failed/);
+            assert.strictEqual(await exists("manifests/cut/ingest"), false);
+            proxy.setRules([]);
+            assert.strictEqual((await viaProxy.ingest(event, lambdaContext())).records[0].outcome, "written");
+            const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: primary.bucket, Key: "manifests/cut/ingest" }))).Body!.transformToString());
+            assert.strictEqual(manifest.sha256, createHash("sha256").update(body).digest("hex"));
+            assert.strictEqual(manifest.size, body.length);
+        });
+    });
+
+    describe("a concurrent manifest writer", () => {
+        it("makes ingest's conditional write fail, and ingest decides again on what is there now", async () => {
+            const v1 = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cc/doc", Body: "one" }))).VersionId!;
+            const v2 = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cc/doc", Body: "two" }))).VersionId!;
+            const manifestPuts = () => proxy.seen.filter((r) => r.method === "PUT" && r.path.endsWith("/manifests/cc/doc")).length;
+            // While ingest (for v1) is about to write, another invocation writes the manifest of v2.
+            proxy.setRules([
+                {
+                    match: (r) => r.method === "PUT" && r.path.endsWith("/manifests/cc/doc"),
+                    times: 1,
+                    fault: {
+                        kind: "before",
+                        run: async () => {
+                            const other = makeHandlers(moto.endpoint, primary);
+                            const result = await other.ingest(s3Event(primary.bucket, "objects/cc/doc", { versionId: v2, sequencer: "00B2" }), lambdaContext());
+                            assert.strictEqual(result.records[0].outcome, "written");
+                        },
+                    },
+                },
+            ]);
+            const result = await viaProxy.ingest(s3Event(primary.bucket, "objects/cc/doc", { versionId: v1, sequencer: "00B1" }), lambdaContext());
+            assert.strictEqual(result.records[0].outcome, "stale", JSON.stringify(result));
+            assert.strictEqual(manifestPuts(), 1, "its one conditional PUT was refused (412), then it saw the newer manifest");
+            const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: primary.bucket, Key: "manifests/cc/doc" }))).Body!.transformToString());
+            assert.strictEqual(manifest.versionId, v2);
+        });
+    });
+});

@@ -1,0 +1,89 @@
+// `npm start` end to end: the script starts moto and both regions, serves the api on the given ports,
+// delivers notifications to ingest, replicates to the standby, and Ctrl-C stops everything it started.
+// Without moto_server it says how to install it.
+
+import * as assert from "assert";
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import { freePort } from "../support/moto";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
+
+function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [TS_NODE, "scripts/start.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}
+
+describe("functions: npm start", function () {
+    this.timeout(90_000);
+
+    it("serves both regions, ingests, replicates, and stops everything on Ctrl-C", async () => {
+        const [port, standbyPort] = [await freePort(), await freePort()];
+        const app = run(["--port", String(port), "--standby-port", String(standbyPort), "--canary-interval", "2", "--replication-delay", "0.2"]);
+        try {
+            await waitFor(() => app.output().includes("Ctrl-C stops everything."), 60_000, `the banner:\n${app.output()}`);
+            const out = app.output();
+            assert.match(out, new RegExp(`primary  us-east-1  api http://127\\.0\\.0\\.1:${port}`));
+            assert.match(out, new RegExp(`standby  us-west-2  api http://127\\.0\\.0\\.1:${standbyPort}`));
+            assert.match(out, /curl -X PUT .*\/objects\/notes\/hello\.txt/);
+            const motoEndpoint = /locally on moto at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+
+            const primary = `http://127.0.0.1:${port}`;
+            const standby = `http://127.0.0.1:${standbyPort}`;
+            const put = await fetch(`${primary}/objects/notes/h%C3%A9llo.txt`, { method: "PUT", body: "hello, tandem", headers: { "content-type": "text/plain" } });
+            assert.strictEqual(put.status, 201);
+            const get = await fetch(`${primary}/objects/notes/h%C3%A9llo.txt`);
+            assert.strictEqual(await get.text(), "hello, tandem");
+            assert.strictEqual(get.headers.get("content-type"), "text/plain");
+            const binary = Buffer.from([0, 1, 2, 255, 254]);
+            assert.strictEqual((await fetch(`${primary}/objects/bin`, { method: "PUT", body: binary })).status, 201);
+            assert.ok(Buffer.from(await (await fetch(`${primary}/objects/bin`)).arrayBuffer()).equals(binary));
+
+            // ingest ran on the notification; replication reached the standby, whose ingest ran too.
+            await waitFor(async () => (await fetch(`${primary}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the primary's manifest");
+            await waitFor(async () => (await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the replica");
+            await waitFor(async () => (await fetch(`${standby}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the standby's manifest");
+            const refused = await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`, { method: "PUT", body: "x" });
+            assert.strictEqual(refused.status, 503);
+            assert.strictEqual(refused.headers.get("x-tandem-primary-region"), "us-east-1");
+
+            // The canaries measure a lag on both sides once a probe was replicated.
+            await waitFor(async () => ((await (await fetch(`${standby}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000, "the standby's lag");
+            await waitFor(async () => ((await (await fetch(`${primary}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000, "the primary's lag");
+            assert.match(app.output(), /"ReplicationLagSeconds":[\d.]+,"service":"tandem-canary"/);
+
+            app.child.kill("SIGINT");
+            assert.strictEqual(await app.exited, 0);
+            assert.match(app.output(), /Stopped\./);
+            await assert.rejects(fetch(`${motoEndpoint}/moto-api/`), "moto was stopped");
+            await assert.rejects(fetch(`${primary}/health`), "the api server was stopped");
+        } finally {
+            // On a failure above: stop it the way a user would (it then stops moto), and only then force it.
+            if (app.child.exitCode === null) {
+                app.child.kill("SIGINT");
+                const stopped = await Promise.race([app.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+                if (!stopped) app.child.kill("SIGKILL");
+            }
+        }
+    });
+
+    it("says how to install moto when moto_server is missing", async () => {
+        const app = run(["--port", String(await freePort()), "--standby-port", String(await freePort())], { MOTO_SERVER: "/nonexistent/moto_server" });
+        assert.strictEqual(await app.exited, 1);
+        assert.match(app.output(), /was not found/);
+        assert.match(app.output(), /pip install "moto\[server\]"/);
+    });
+});
