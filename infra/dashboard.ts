@@ -54,10 +54,13 @@ export function alarmDashboardBody(input: DashboardInput): pulumi.Output<string>
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", f.failureQueueName, { stat: "Maximum" }],
         ], THIRD),
     ]);
+    const apiErrors = metricWidget("api: requests answered with a 5xx", region,
+        [[METRICS.namespace, METRICS.apiServerErrors, METRICS.serviceDimension, SERVICES.api, { stat: "Sum" }]], FULL);
     return pulumi.jsonStringify({
         widgets: [
             { type: "alarm", width: FULL, height: 4, properties: { title: `Alarms (${region})`, alarms: input.alarmArns } },
             ...replicationWidgets,
+            apiErrors,
             ...functionWidgets,
         ],
     });

@@ -27,6 +27,8 @@ export interface MonitoringArgs {
     expectReplicationLag: boolean;
 }
 
+/** The api's own 5xx answers (handled S3 failures, which Lambda's Errors metric does not count). */
+const API_SERVER_ERRORS_PER_PERIOD = 5;
 /** Seconds a function may run before its duration alarm fires, as a share of its timeout. */
 const DURATION_ALARM_SHARE = 0.8;
 
@@ -46,7 +48,8 @@ interface AlarmSpec {
 
 /**
  * What on-call sees: an encrypted SNS topic (with the configured email subscriptions), and alarms on
- * it for every function (errors, throttles, duration near the timeout), every failure queue, and
+ * it for every function (errors, throttles, duration near the timeout), every failure queue, the api's
+ * 5xx answers, and
  * replication (the canary's lag against the RPO; S3's failed operations and latency while this stack
  * replicates); plus one dashboard of the region.
  */
@@ -137,6 +140,11 @@ function alarmSpecs(args: MonitoringArgs): AlarmSpec[] {
                 statistic: "Maximum", threshold: 1, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching",
             },
         ];
+    });
+    specs.push({
+        name: `${args.app}-api-server-errors`, description: `The api answered ${API_SERVER_ERRORS_PER_PERIOD} or more requests with a 5xx in 5 minutes (S3 failing or unreachable; a standby refusing a write does not count)`,
+        namespace: METRICS.namespace, metricName: METRICS.apiServerErrors, dimensions: { [METRICS.serviceDimension]: SERVICES.api },
+        statistic: "Sum", threshold: API_SERVER_ERRORS_PER_PERIOD, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching",
     });
     if (args.expectReplicationLag) {
         specs.push({

@@ -61,13 +61,13 @@ describe("cost: settings read from the evaluated program", function () {
     });
 
     it("counts alarms, dashboards, keys, queues and topics as deployed, and knows which resources cost nothing", () => {
-        assert.deepEqual(prod.alarms, { standard: 15, highResolution: 0, composite: 0 });
-        assert.deepEqual(dr.alarms, { standard: 13, highResolution: 0, composite: 0 });
+        assert.deepEqual(prod.alarms, { standard: 16, highResolution: 0, composite: 0 });
+        assert.deepEqual(dr.alarms, { standard: 14, highResolution: 0, composite: 0 });
         assert.equal(prod.dashboards, 1);
         assert.deepEqual(prod.kmsKeys, [{ name: "region-key", rotation: true, rotationPeriodDays: 365 }]);
         assert.equal(prod.queues.length, 3);
         assert.ok(prod.queues.every((q) => q.kms && q.dataKeyReuseSeconds === 86400));
-        assert.deepEqual(prod.customMetrics, ["Tandem/ReplicationLagSeconds{service=tandem-canary}"]);
+        assert.deepEqual(prod.customMetrics, ["Tandem/ApiServerErrors{service=tandem-api}", "Tandem/ReplicationLagSeconds{service=tandem-canary}"]);
         assert.equal(prod.free["aws:iam/role:Role"], 4);
         assert.deepEqual(prod.unpriced, {});
     });

@@ -258,6 +258,13 @@ describe("the program on the mock runtime", () => {
                 }
             });
 
+            it("alarms when the api answers with 5xx, which Lambda's Errors metric does not count", () => {
+                const alarm = ofType(get(stack), TYPES.alarm).find((a) => a.inputs.metricName === METRICS.apiServerErrors);
+                assert.ok(alarm);
+                assert.deepStrictEqual([alarm.inputs.namespace, alarm.inputs.statistic, alarm.inputs.dimensions], [METRICS.namespace, "Sum", { [METRICS.serviceDimension]: SERVICES.api }]);
+                assert.strictEqual(alarm.inputs.treatMissingData, "notBreaching");
+            });
+
             it("alarms when the canary's replication lag exceeds the RPO", () => {
                 const lag = ofType(get(stack), TYPES.alarm).find((a) => a.inputs.metricName === METRICS.replicationLag);
                 assert.ok(lag);
