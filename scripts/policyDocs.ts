@@ -1,7 +1,7 @@
-// Regenerates the rules and settings tables of docs/policy.md from the pack's own metadata (the rules'
-// pillar, anchors, default level, how to satisfy them, config schemas), between the markers
-// <!-- rules:begin --> / <!-- rules:end --> and <!-- settings:begin --> / <!-- settings:end -->.
-// Run: npx ts-node scripts/policyDocs.ts (a test fails when docs/policy.md is out of date).
+// Regenerates the rules and settings tables of docs/policy.md, and the rules table of README.md, from
+// the pack's own metadata (the rules' pillar, anchors, default level, how to satisfy them, config
+// schemas), between the markers <!-- rules:begin --> / <!-- rules:end --> and <!-- settings:begin --> /
+// <!-- settings:end -->. Run: npx ts-node scripts/policyDocs.ts (a test fails when either is out of date).
 import * as fs from "fs";
 import * as path from "path";
 import { PILLARS } from "../policy/lib/metadata";
@@ -9,6 +9,7 @@ import { RuleDoc } from "../policy/lib/rule";
 import { ruleDocs } from "../policy/rules";
 
 export const POLICY_DOC = path.join(__dirname, "..", "docs", "policy.md");
+export const README = path.join(__dirname, "..", "README.md");
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -38,13 +39,13 @@ export function settingsTable(docs: RuleDoc[] = ruleDocs()): string {
     return lines.join("\n");
 }
 
-function replaceBlock(text: string, name: string, content: string): string {
+function replaceBlock(file: string, text: string, name: string, content: string): string {
     const begin = `<!-- ${name}:begin -->`;
     const end = `<!-- ${name}:end -->`;
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
     if (from < 0 || to < from) {
-        throw new Error(`${POLICY_DOC} has no ${begin} ... ${end} block`);
+        throw new Error(`${file} has no ${begin} ... ${end} block`);
     }
     return `${text.slice(0, from + begin.length)}\n${content}\n${text.slice(to)}`;
 }
@@ -52,10 +53,16 @@ function replaceBlock(text: string, name: string, content: string): string {
 /** docs/policy.md with both generated blocks brought up to date. */
 export function renderedPolicyDoc(): string {
     const text = fs.readFileSync(POLICY_DOC, "utf8");
-    return replaceBlock(replaceBlock(text, "rules", rulesTable()), "settings", settingsTable());
+    return replaceBlock(POLICY_DOC, replaceBlock(POLICY_DOC, text, "rules", rulesTable()), "settings", settingsTable());
+}
+
+/** README.md with its rules table brought up to date (the settings stay in docs/policy.md). */
+export function renderedReadme(): string {
+    return replaceBlock(README, fs.readFileSync(README, "utf8"), "rules", rulesTable());
 }
 
 if (require.main === module) {
     fs.writeFileSync(POLICY_DOC, renderedPolicyDoc());
-    console.log(`wrote ${POLICY_DOC}`);
+    fs.writeFileSync(README, renderedReadme());
+    console.log(`wrote ${POLICY_DOC} and ${README}`);
 }

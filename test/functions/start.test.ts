@@ -63,7 +63,8 @@ describe("functions: npm start", function () {
             // The canaries measure a lag on both sides once a probe was replicated.
             await waitFor(async () => ((await (await fetch(`${standby}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000, "the standby's lag");
             await waitFor(async () => ((await (await fetch(`${primary}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000, "the primary's lag");
-            assert.match(app.output(), /"ReplicationLagSeconds":[\d.]+,"service":"tandem-canary"/);
+            // /health measures on demand; the canary publishes on its own timer, so its line may come later.
+            await waitFor(() => /"ReplicationLagSeconds":[\d.]+,"service":"tandem-canary"/.test(app.output()), 20_000, `a published lag:\n${app.output()}`);
 
             app.child.kill("SIGINT");
             assert.strictEqual(await app.exited, 0);

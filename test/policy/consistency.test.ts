@@ -14,7 +14,7 @@ import { ruleDocs } from "../../policy/rules";
 import { ROOT } from "../../scripts/lib/evaluate";
 import { MUTATIONS } from "../../scripts/lib/mutations";
 import { parsePolicyConfig, PolicyMetadata, readPolicyConfigFile, reconcilePolicyConfig } from "../../scripts/lib/policyConfig";
-import { renderedPolicyDoc, POLICY_DOC } from "../../scripts/policyDocs";
+import { README, renderedPolicyDoc, renderedReadme, POLICY_DOC } from "../../scripts/policyDocs";
 import { TAGGABLE_TYPES_FILE, taggableTypes } from "../../scripts/taggableTypes";
 
 const PACK = path.join(ROOT, "policy");
@@ -57,6 +57,10 @@ describe("policy pack consistency", () => {
             array: proxy.unknownArrayValue, asset: proxy.unknownAssetValue, archive: proxy.unknownArchiveValue, object: proxy.unknownObjectValue,
         });
         assert.equal(UNKNOWN_SENTINELS.string, require("@pulumi/pulumi/runtime/rpc").unknownValue, "what the SDK sends for an unknown");
+    });
+
+    it("README.md shows the rules as the pack declares them", () => {
+        assert.equal(fs.readFileSync(README, "utf8"), renderedReadme(), "regenerate with: npx ts-node scripts/policyDocs.ts");
     });
 
     it("docs/policy.md shows the rules and settings as the pack declares them", () => {
