@@ -135,6 +135,20 @@ export interface S3StorageOptions {
     getSignedUrl?: typeof GetSignedUrl;
 }
 
+/** What GetObject and HeadObject both say about an object. */
+function objectInfo(key: string, out: S3.HeadObjectCommandOutput | S3.GetObjectCommandOutput): ObjectInfo {
+    return {
+        key,
+        size: out.ContentLength ?? 0,
+        etag: out.ETag,
+        versionId: out.VersionId,
+        contentType: out.ContentType,
+        lastModified: out.LastModified,
+        metadata: out.Metadata ?? {},
+        replicationStatus: out.ReplicationStatus,
+    };
+}
+
 export function createS3Storage(options: S3StorageOptions): Storage {
     const { sdk, client, bucket } = options;
 
@@ -187,14 +201,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
                     }
                 })();
                 return {
-                    key,
-                    size: out.ContentLength ?? 0,
-                    etag: out.ETag,
-                    versionId: out.VersionId,
-                    contentType: out.ContentType,
-                    lastModified: out.LastModified,
-                    metadata: out.Metadata ?? {},
-                    replicationStatus: out.ReplicationStatus,
+                    ...objectInfo(key, out),
                     body: stream,
                     discard() {
                         body?.destroy?.();
@@ -205,16 +212,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         head(key, opts = {}) {
             return call("HeadObject", async () => {
                 const out = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }), { abortSignal: opts.signal });
-                return {
-                    key,
-                    size: out.ContentLength ?? 0,
-                    etag: out.ETag,
-                    versionId: out.VersionId,
-                    contentType: out.ContentType,
-                    lastModified: out.LastModified,
-                    metadata: out.Metadata ?? {},
-                    replicationStatus: out.ReplicationStatus,
-                };
+                return objectInfo(key, out);
             });
         },
         delete(key, opts = {}) {

@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PREFIX, SERVICES } from "../functions/contract";
+import { PREFIX } from "../functions/contract";
 import { apiCallbackFactory } from "../functions/callbacks";
 import { FunctionSettings } from "./config";
-import { deploymentOf, FunctionContext, functionEnvironment, objectArns } from "./functionContext";
+import { FunctionContext, objectArns, tandemFunction } from "./functionContext";
 import { HardenedFunction } from "./hardenedFunction";
-import { functionName } from "./naming";
 
 export interface DocumentApiArgs {
     context: FunctionContext;
@@ -29,12 +28,9 @@ export class DocumentApi extends pulumi.ComponentResource {
         const [documents, manifests, probes] = objectArns(ctx.bucketArn, PREFIX.objects, PREFIX.manifests, PREFIX.probes);
 
         this.fn = new HardenedFunction(name, {
-            functionName: functionName(ctx.app, "api"),
+            ...tandemFunction(ctx, "api", args.settings),
             description: `Tandem document api (${ctx.role}) in ${ctx.region}`,
             callbackFactory: apiCallbackFactory,
-            ...args.settings,
-            ...deploymentOf(ctx),
-            environment: functionEnvironment(ctx, SERVICES.api),
             statements: [
                 // Without ListBucket S3 answers 403 instead of 404 for a missing key.
                 { Sid: "ListDocuments", Action: "s3:ListBucket", Resource: ctx.bucketArn },

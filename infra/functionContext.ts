@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, METRICS, StackRole } from "../functions/contract";
+import { ENV, METRICS, SERVICES, StackRole } from "../functions/contract";
+import { FunctionKind, FunctionSettings } from "./config";
+import { functionName } from "./naming";
 
 /** Where and how any function is deployed: account, region, key, log retention, boundary. */
 export interface FunctionDeployment {
@@ -21,22 +23,22 @@ export interface FunctionContext extends FunctionDeployment {
     maxInlineBytes: number;
 }
 
-export function deploymentOf(ctx: FunctionContext): FunctionDeployment {
+/**
+ * What every Tandem function's HardenedFunction is given whatever it does: its name, size and
+ * deployment, and the environment of the function contract (functions/contract.ts).
+ */
+export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, settings: FunctionSettings) {
     const { accountId, region, kmsKeyArn, logRetentionDays, permissionsBoundary } = ctx;
-    return { accountId, region, kmsKeyArn, logRetentionDays, permissionsBoundary };
-}
-
-/** The environment of the function contract (functions/contract.ts) for one service. */
-export function functionEnvironment(ctx: FunctionContext, service: string): Record<string, pulumi.Input<string>> {
-    return {
+    const environment: Record<string, pulumi.Input<string>> = {
         [ENV.bucket]: ctx.bucketName,
         [ENV.role]: ctx.role,
         [ENV.peerRegion]: ctx.peerRegion,
         [ENV.presignExpirySeconds]: String(ctx.presignExpirySeconds),
         [ENV.maxInlineBytes]: String(ctx.maxInlineBytes),
-        [ENV.service]: service,
+        [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };
+    return { functionName: functionName(ctx.app, kind), ...settings, accountId, region, kmsKeyArn, logRetentionDays, permissionsBoundary, environment };
 }
 
 /** `arn:aws:s3:::bucket/prefix*` for each prefix. */

@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PREFIX, SERVICES } from "../functions/contract";
+import { PREFIX } from "../functions/contract";
 import { ingestCallbackFactory } from "../functions/callbacks";
 import { FunctionSettings } from "./config";
-import { deploymentOf, FunctionContext, functionEnvironment, objectArns } from "./functionContext";
+import { FunctionContext, objectArns, tandemFunction } from "./functionContext";
 import { HardenedFunction } from "./hardenedFunction";
-import { functionName } from "./naming";
 
 export interface IngestPipelineArgs {
     context: FunctionContext;
@@ -27,12 +26,9 @@ export class IngestPipeline extends pulumi.ComponentResource {
         const [documents, manifests] = objectArns(ctx.bucketArn, PREFIX.objects, PREFIX.manifests);
 
         this.fn = new HardenedFunction(name, {
-            functionName: functionName(ctx.app, "ingest"),
+            ...tandemFunction(ctx, "ingest", args.settings),
             description: `Tandem ingest: manifests for new documents in ${ctx.region}`,
             callbackFactory: ingestCallbackFactory,
-            ...args.settings,
-            ...deploymentOf(ctx),
-            environment: functionEnvironment(ctx, SERVICES.ingest),
             statements: [
                 // Without ListBucket S3 answers 403 instead of 404 for a manifest not written yet.
                 { Sid: "ListManifests", Action: "s3:ListBucket", Resource: ctx.bucketArn },

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PREFIX, SERVICES } from "../functions/contract";
+import { PREFIX } from "../functions/contract";
 import { canaryCallbackFactory } from "../functions/callbacks";
 import { FunctionSettings } from "./config";
-import { deploymentOf, FunctionContext, functionEnvironment, objectArns } from "./functionContext";
+import { FunctionContext, objectArns, tandemFunction } from "./functionContext";
 import { HardenedFunction } from "./hardenedFunction";
 import { functionName } from "./naming";
 
@@ -26,12 +26,9 @@ export class ReplicationCanary extends pulumi.ComponentResource {
         const [probes] = objectArns(ctx.bucketArn, PREFIX.probes);
 
         this.fn = new HardenedFunction(name, {
-            functionName: functionName(ctx.app, "canary"),
+            ...tandemFunction(ctx, "canary", args.settings),
             description: `Tandem replication canary (${ctx.role}) in ${ctx.region}`,
             callbackFactory: canaryCallbackFactory,
-            ...args.settings,
-            ...deploymentOf(ctx),
-            environment: functionEnvironment(ctx, SERVICES.canary),
             // A scheduled probe that failed is stale a minute later: no retries.
             asyncRetries: 0,
             statements: [

@@ -446,31 +446,27 @@ function providerResource(provider: RecordedResource | undefined): any {
     return p;
 }
 
-function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, provider: RecordedResource | undefined): any {
-    const req = new proto.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(Struct.fromJavaScript(jsonSafe(inputs)));
-    req.setOptions(resourceOptions(r));
+/** Fills what an AnalyzeRequest and an AnalyzerResource both carry: identity, properties, options, provider. */
+function described<T>(message: T, r: RecordedResource, properties: Record<string, unknown>, provider: RecordedResource | undefined): T {
+    const m = message as any;
+    m.setType(r.type);
+    m.setUrn(r.urn);
+    m.setName(r.name);
+    m.setProperties(Struct.fromJavaScript(jsonSafe(properties)));
+    m.setOptions(resourceOptions(r));
     const p = providerResource(provider);
     if (p) {
-        req.setProvider(p);
+        m.setProvider(p);
     }
-    return req;
+    return message;
+}
+
+function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, provider: RecordedResource | undefined): any {
+    return described(new proto.AnalyzeRequest(), r, inputs, provider);
 }
 
 function stackResource(r: RecordedResource, outputs: Record<string, unknown>, provider: RecordedResource | undefined): any {
-    const res = new proto.AnalyzerResource();
-    res.setType(r.type);
-    res.setUrn(r.urn);
-    res.setName(r.name);
-    res.setProperties(Struct.fromJavaScript(jsonSafe(outputs)));
-    res.setOptions(resourceOptions(r));
-    const p = providerResource(provider);
-    if (p) {
-        res.setProvider(p);
-    }
+    const res = described(new proto.AnalyzerResource(), r, outputs, provider);
     if (r.parent) {
         res.setParent(r.parent);
     }
