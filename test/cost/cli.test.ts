@@ -1,8 +1,8 @@
 // npm run cost: flags are checked before anything is evaluated, every problem is named, and a run
 // prints every line with a total that adds up.
 import { strict as assert } from "assert";
-import { runCost } from "../../scripts/cost";
-import { parseCostArgs, resolveUsage, UsageError } from "../../scripts/cost/usage";
+import { runCost } from "../../tools/cost/cost";
+import { parseCostArgs, resolveUsage, UsageError } from "../../tools/cost/usage";
 import { evaluatedStack } from "../support/evaluatedStacks";
 
 const STACKS = ["prod", "dr"] as const;

@@ -1,13 +1,13 @@
 // The pricing model on hand-made settings: each line is computed from the settings and the usage,
 // and each saving is the re-priced difference. No program evaluation here.
 import { strict as assert } from "assert";
-import { estimate } from "../../scripts/cost/estimate";
-import { billedRotations } from "../../scripts/cost/model/encryption";
-import { loadPriceBook, RegionPrices } from "../../scripts/cost/priceBook";
-import { savings } from "../../scripts/cost/savings";
-import { DAYS_PER_MONTH, FunctionCost, scheduleRunsPerMonth, SECONDS_PER_MONTH, StackSettings } from "../../scripts/cost/stackSettings";
-import { defaultUsage, Usage } from "../../scripts/cost/usage";
-import { GB, KB, sampledTraces } from "../../scripts/cost/workload";
+import { estimate } from "../../tools/cost/estimate";
+import { billedRotations } from "../../tools/cost/model/encryption";
+import { loadPriceBook, RegionPrices } from "../../tools/cost/priceBook";
+import { savings } from "../../tools/cost/savings";
+import { DAYS_PER_MONTH, FunctionCost, scheduleRunsPerMonth, SECONDS_PER_MONTH, StackSettings } from "../../tools/cost/stackSettings";
+import { defaultUsage, Usage } from "../../tools/cost/usage";
+import { GB, KB, sampledTraces } from "../../tools/cost/workload";
 
 const book = loadPriceBook();
 const prices = new RegionPrices(book, "us-east-1");
@@ -145,7 +145,7 @@ describe("cost: the pricing model", () => {
 
     it("reports resources it cannot price instead of dropping them", () => {
         const e = estimate(settings({ unpriced: { "aws:cloudfront/distribution:Distribution": 1 } }), usage(), book);
-        assert.ok(e.warnings.includes("aws:cloudfront/distribution:Distribution ×1: not priced by this model (add it to scripts/cost)"));
+        assert.ok(e.warnings.includes("aws:cloudfront/distribution:Distribution ×1: not priced by this model (add it to tools/cost)"));
     });
 
     it("totals its lines", () => {

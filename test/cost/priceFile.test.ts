@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { loadPriceBook, PRICE_FILE, PRICE_KEYS, priceBookProblems, RegionPrices, VERIFICATION_LEVELS } from "../../scripts/cost/priceBook";
+import { loadPriceBook, PRICE_FILE, PRICE_KEYS, priceBookProblems, RegionPrices, VERIFICATION_LEVELS } from "../../tools/cost/priceBook";
 
 const raw = () => JSON.parse(fs.readFileSync(PRICE_FILE, "utf8"));
 

@@ -1,12 +1,12 @@
 // The cost model reads the program's real settings: change a setting through the stack
 // configuration and the line it drives changes by the right amount, and nothing else moves.
 import { strict as assert } from "assert";
-import { estimate, Estimate } from "../../scripts/cost/estimate";
-import { loadPriceBook, RegionPrices } from "../../scripts/cost/priceBook";
-import { stackSettings, StackSettings } from "../../scripts/cost/stackSettings";
-import { resolveUsage } from "../../scripts/cost/usage";
-import { evaluateStack } from "../../scripts/lib/evaluate";
-import { DAYS_PER_MONTH } from "../../scripts/cost/stackSettings";
+import { estimate, Estimate } from "../../tools/cost/estimate";
+import { loadPriceBook, RegionPrices } from "../../tools/cost/priceBook";
+import { stackSettings, StackSettings } from "../../tools/cost/stackSettings";
+import { resolveUsage } from "../../tools/cost/usage";
+import { evaluateStack } from "../../tools/engine/evaluate";
+import { DAYS_PER_MONTH } from "../../tools/cost/stackSettings";
 import { evaluatedStack } from "../support/evaluatedStacks";
 
 const book = loadPriceBook();

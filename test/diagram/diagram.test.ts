@@ -3,12 +3,12 @@
 // that embed it are up to date with the program.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { ARCHITECTURE_PAGE, parseDiagramArgs, README, readmeRegion, runDiagram } from "../../scripts/diagram";
-import { allNodes, stackGraph, StackGraph } from "../../scripts/diagram/graph";
-import { diagramsMarkdown, regionOf, replaceRegion, stackDiagram } from "../../scripts/diagram/markdown";
-import { escapeLabel, mermaidFlowchart } from "../../scripts/diagram/mermaid";
-import { shortType } from "../../scripts/diagram/relations";
-import type { Inventory } from "../../scripts/lib/evaluate";
+import { ARCHITECTURE_PAGE, parseDiagramArgs, README, readmeRegion, runDiagram } from "../../tools/diagram/diagram";
+import { allNodes, stackGraph, StackGraph } from "../../tools/diagram/graph";
+import { diagramsMarkdown, regionOf, replaceRegion, stackDiagram } from "../../tools/diagram/markdown";
+import { escapeLabel, mermaidFlowchart } from "../../tools/diagram/mermaid";
+import { shortType } from "../../tools/diagram/relations";
+import type { Inventory } from "../../tools/engine/evaluate";
 import { evaluatedStack } from "../support/evaluatedStacks";
 import { mermaidBlocks, parseFlowchart, ParsedFlowchart } from "./mermaidSyntax";
 

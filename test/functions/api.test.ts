@@ -7,7 +7,7 @@ import type * as S3 from "@aws-sdk/client-s3";
 import { ENV, PREFIX } from "../../functions/contract";
 import { encodeKeyPath } from "../../functions/http";
 import { bodyBytes, bodyJson, captureFunctionOutput, lambdaContext, makeHandlers, s3Event, urlEvent } from "../support/lambda";
-import { clientConfig, provisionApp, RegionFixture, useMoto } from "../support/moto";
+import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 

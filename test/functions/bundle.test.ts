@@ -11,9 +11,9 @@ import * as os from "os";
 import * as path from "path";
 import type * as S3 from "@aws-sdk/client-s3";
 import { ENV, PREFIX } from "../../functions/contract";
-import { buildArchives, BuiltArchive, extractArchive, LambdaInitError, LambdaProcess, startLambdaProcess } from "../../scripts/lib/bundle";
+import { buildArchives, BuiltArchive, extractArchive, LambdaInitError, LambdaProcess, startLambdaProcess } from "../../tools/bundle/bundle";
 import { s3Event, urlEvent } from "../support/lambda";
-import { clientConfig, functionEnv, provisionApp, RegionFixture, useMoto } from "../support/moto";
+import { clientConfig, functionEnv, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 

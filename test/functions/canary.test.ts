@@ -8,9 +8,9 @@ import { createCanary, createLagReader, probeKey } from "../../functions/canary"
 import { METRICS, PREFIX, SERVICES } from "../../functions/contract";
 import { createLogger, createMetrics } from "../../functions/observability";
 import { createS3Storage } from "../../functions/storage";
-import { startFaultProxy, FaultProxy } from "../support/faultProxy";
+import { startFaultProxy, FaultProxy } from "../../tools/local/faultProxy";
 import { bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, urlEvent } from "../support/lambda";
-import { clientConfig, provisionApp, RegionFixture, useMoto } from "../support/moto";
+import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 

@@ -8,9 +8,9 @@ import { createHash, randomBytes } from "crypto";
 import type * as S3 from "@aws-sdk/client-s3";
 import { PREFIX } from "../../functions/contract";
 import type { FunctionUrlResult } from "../../functions/http";
-import { FaultProxy, startFaultProxy } from "../support/faultProxy";
+import { FaultProxy, startFaultProxy } from "../../tools/local/faultProxy";
 import { bodyBytes, bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, s3Event, urlEvent } from "../support/lambda";
-import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../support/moto";
+import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 

@@ -16,7 +16,7 @@ import { ENV, PREFIX } from "../../functions/contract";
 import type { FunctionUrlResult } from "../../functions/http";
 import { DEFAULT_CONTENT_TYPE } from "../../functions/keys";
 import { bodyBytes, captureFunctionOutput, lambdaContext, makeHandlers, urlEvent } from "../support/lambda";
-import { clientConfig, provisionApp, RegionFixture, useMoto } from "../support/moto";
+import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 

@@ -10,7 +10,7 @@ import type { S3Event } from "aws-lambda";
 import { PREFIX } from "../../functions/contract";
 import type { Manifest } from "../../functions/ingest";
 import { captureFunctionOutput, lambdaContext, makeHandlers, s3Event } from "../support/lambda";
-import { clientConfig, provisionApp, RegionFixture, useMoto } from "../support/moto";
+import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 const sqssdk = require("@aws-sdk/client-sqs") as typeof SQS;

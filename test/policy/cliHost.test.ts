@@ -2,8 +2,8 @@
 // run-policy-pack entry, with its type-checking TypeScript setup and the pack's own tsconfig. It must
 // type-check, serve, and judge the program as the lighter host does.
 import { strict as assert } from "assert";
-import { evaluateStack } from "../../scripts/lib/evaluate";
-import { PolicyHost } from "../../scripts/lib/policyHost";
+import { evaluateStack } from "../../tools/engine/evaluate";
+import { PolicyHost } from "../../tools/engine/policyHost";
 
 describe("policy pack under the CLI's own analyzer entry (run-policy-pack)", function () {
     it("type-checks, serves the same policies and passes the dr stack", async function () {

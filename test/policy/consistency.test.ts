@@ -11,11 +11,11 @@ import { EXEMPTION_TAG_PREFIX, parseExemption, formatExemption, reasonProblem, v
 import { actionMatches, parsePolicyDocument } from "../../policy/lib/iam";
 import { UNKNOWN_SENTINELS } from "../../policy/lib/values";
 import { ruleDocs } from "../../policy/rules";
-import { ROOT } from "../../scripts/lib/evaluate";
-import { MUTATIONS } from "../../scripts/lib/mutations";
-import { parsePolicyConfig, PolicyMetadata, readPolicyConfigFile, reconcilePolicyConfig } from "../../scripts/lib/policyConfig";
-import { README, renderedPolicyDoc, renderedReadme, POLICY_DOC } from "../../scripts/policyDocs";
-import { TAGGABLE_TYPES_FILE, taggableTypes } from "../../scripts/taggableTypes";
+import { ROOT } from "../../tools/engine/evaluate";
+import { MUTATIONS } from "./mutations";
+import { parsePolicyConfig, PolicyMetadata, readPolicyConfigFile, reconcilePolicyConfig } from "../../tools/engine/policyConfig";
+import { README, renderedPolicyDoc, renderedReadme, POLICY_DOC } from "../../tools/docs/policyDocs";
+import { TAGGABLE_TYPES_FILE, taggableTypes } from "../../tools/docs/taggableTypes";
 
 const PACK = path.join(ROOT, "policy");
 
@@ -46,7 +46,7 @@ describe("policy pack consistency", () => {
 
     it("knows every taggable type of the installed @pulumi/aws (policy/taggableTypes.json is up to date)", () => {
         const listedTypes = JSON.parse(fs.readFileSync(TAGGABLE_TYPES_FILE, "utf8"));
-        assert.deepEqual(listedTypes, taggableTypes(), "regenerate with: npx ts-node scripts/taggableTypes.ts");
+        assert.deepEqual(listedTypes, taggableTypes(), "regenerate with: npx ts-node tools/docs/taggableTypes.ts");
         assert.ok(listedTypes.includes("aws:lambda/function:Function") && !listedTypes.includes("aws:s3/bucketPolicy:BucketPolicy"));
     });
 
@@ -60,11 +60,11 @@ describe("policy pack consistency", () => {
     });
 
     it("README.md shows the rules as the pack declares them", () => {
-        assert.equal(fs.readFileSync(README, "utf8"), renderedReadme(), "regenerate with: npx ts-node scripts/policyDocs.ts");
+        assert.equal(fs.readFileSync(README, "utf8"), renderedReadme(), "regenerate with: npx ts-node tools/docs/policyDocs.ts");
     });
 
     it("docs/policy.md shows the rules and settings as the pack declares them", () => {
-        assert.equal(fs.readFileSync(POLICY_DOC, "utf8"), renderedPolicyDoc(), "regenerate with: npx ts-node scripts/policyDocs.ts");
+        assert.equal(fs.readFileSync(POLICY_DOC, "utf8"), renderedPolicyDoc(), "regenerate with: npx ts-node tools/docs/policyDocs.ts");
         const doc = fs.readFileSync(POLICY_DOC, "utf8");
         for (const d of ruleDocs()) {
             assert.ok(doc.includes(`| \`${d.name}\` |`), d.name);

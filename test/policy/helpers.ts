@@ -1,7 +1,7 @@
 // Helpers shared by the policy tests: editing an evaluated stack the way a changed program would
 // register it (inputs and outputs together), and reading a report.
-import { Inventory, RecordedResource } from "../../scripts/lib/evaluate";
-import { PolicyReport, Violation } from "../../scripts/lib/policyHost";
+import { Inventory, RecordedResource } from "../../tools/engine/evaluate";
+import { PolicyReport, Violation } from "../../tools/engine/policyHost";
 
 type Props = Record<string, any>;
 

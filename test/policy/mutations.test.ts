@@ -4,9 +4,9 @@
 import { strict as assert } from "assert";
 import { policies } from "../../policy/rules";
 import { EXEMPTIONS_LISTED } from "../../policy/lib/metadata";
-import { evaluateStack } from "../../scripts/lib/evaluate";
-import { MUTATIONS, MutationResult, runMutations } from "../../scripts/lib/mutations";
-import { PolicyHost } from "../../scripts/lib/policyHost";
+import { evaluateStack } from "../../tools/engine/evaluate";
+import { MUTATIONS, MutationResult, runMutations } from "./mutations";
+import { PolicyHost } from "../../tools/engine/policyHost";
 import { listed } from "./helpers";
 
 describe("mutation suite: each defect is caught by the rule it targets", function () {

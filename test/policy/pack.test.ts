@@ -4,10 +4,10 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { ruleDocs } from "../../policy/rules";
-import { evaluateStack, Inventory, ROOT } from "../../scripts/lib/evaluate";
-import { withoutResources } from "../../scripts/lib/mutations";
-import { parsePolicyConfig, readPolicyConfigFile } from "../../scripts/lib/policyConfig";
-import { engineProperties, PolicyHost, PolicyReport } from "../../scripts/lib/policyHost";
+import { evaluateStack, Inventory, ROOT } from "../../tools/engine/evaluate";
+import { withoutResources } from "./mutations";
+import { parsePolicyConfig, readPolicyConfigFile } from "../../tools/engine/policyConfig";
+import { engineProperties, PolicyHost, PolicyReport } from "../../tools/engine/policyHost";
 import { byName, editResources, listed, mandatory, violationsOf } from "./helpers";
 
 const T = {

@@ -5,11 +5,11 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../../scripts/lib/evaluate";
+import { ROOT } from "../../tools/engine/evaluate";
 
 function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        execFile(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", "plan.ts"), ...args],
+        execFile(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "tools", "engine", "plan.ts"), ...args],
             { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
             (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
     });

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { CONFIG_KEYS, ConfigError, validateConfig } from "../../infra/config";
-import { configTable, readmeConfigTable } from "../../scripts/configDocs";
-import { evaluateStack, EvaluationError, ROOT, stackConfig } from "../../scripts/lib/evaluate";
+import { configTable, readmeConfigTable } from "../../tools/docs/configDocs";
+import { evaluateStack, EvaluationError, ROOT, stackConfig } from "../../tools/engine/evaluate";
 
 const prod = () => stackConfig("prod");
 
@@ -119,6 +119,6 @@ describe("configuration", () => {
 
 describe("README.md", () => {
     it("documents every configuration key with its type and default, as infra/config.ts declares them", () => {
-        assert.strictEqual(readmeConfigTable(), configTable(), "regenerate it: npx ts-node scripts/configDocs.ts --write");
+        assert.strictEqual(readmeConfigTable(), configTable(), "regenerate it: npx ts-node tools/docs/configDocs.ts --write");
     });
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { generateKeyPairSync } from "crypto";
-import { evaluateStack, Inventory } from "../../scripts/lib/evaluate";
+import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
 import { ofType, one, TYPES } from "../support/inventory";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";

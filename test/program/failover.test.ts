@@ -2,7 +2,7 @@
 // here with the regions that are up at that moment: which stack writes, and where replication goes.
 import * as assert from "assert";
 import { ENV, METRICS } from "../../functions/contract";
-import { evaluateStack, Inventory } from "../../scripts/lib/evaluate";
+import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
 import { asList, ofType, one, statements, TYPES } from "../support/inventory";
 
 interface StackState {

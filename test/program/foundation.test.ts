@@ -2,8 +2,8 @@
 // files that `terraform apply` produced (test/fixtures/foundation, see regenerate.sh there).
 import * as assert from "assert";
 import * as path from "path";
-import { evaluateStack, Inventory, ROOT } from "../../scripts/lib/evaluate";
-import { terraformOutputs } from "../../scripts/lib/mockWorld";
+import { evaluateStack, Inventory, ROOT } from "../../tools/engine/evaluate";
+import { terraformOutputs } from "../../tools/engine/mockWorld";
 import { ofType, one, TYPES } from "../support/inventory";
 
 const fixture = (region: string) => path.join(ROOT, "test", "fixtures", "foundation", `${region}.tfstate`);

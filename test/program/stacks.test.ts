@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import TAGGABLE_TYPES from "../../policy/taggableTypes.json";
 import { ENV, METRICS, SERVICES } from "../../functions/contract";
-import { evaluateStack, Inventory } from "../../scripts/lib/evaluate";
+import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
 import { asList, inComponent, ofType, one, PolicyStatement, providerName, statements, TYPES } from "../support/inventory";
 
 const ACCOUNT = "123456789012";

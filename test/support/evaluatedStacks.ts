@@ -1,6 +1,6 @@
 // Each stack evaluated once per test run with its stack file's configuration, shared by every test
 // file that only reads the result (evaluations are serialized and take seconds each).
-import { evaluateStack, Inventory, StackName } from "../../scripts/lib/evaluate";
+import { evaluateStack, Inventory, StackName } from "../../tools/engine/evaluate";
 
 const evaluated = new Map<StackName, Promise<Inventory>>();
 

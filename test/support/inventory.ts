@@ -1,6 +1,6 @@
 // Queries over an evaluated stack, for tests that assert what the program deploys.
 import * as assert from "assert";
-import type { Inventory, RecordedResource } from "../../scripts/lib/evaluate";
+import type { Inventory, RecordedResource } from "../../tools/engine/evaluate";
 
 export const TYPES = {
     provider: "pulumi:providers:aws",

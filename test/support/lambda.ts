@@ -5,7 +5,7 @@ import type { LambdaFunctionURLEvent, S3Event } from "aws-lambda";
 import { randomUUID } from "crypto";
 import { apiCallbackFactory, canaryCallbackFactory, ingestCallbackFactory } from "../../functions/callbacks";
 import type { FunctionUrlResult } from "../../functions/http";
-import { FunctionKind, functionEnv, RegionFixture, withEnv } from "./moto";
+import { FunctionKind, functionEnv, RegionFixture, withEnv } from "../../tools/local/emulator";
 
 export interface UrlRequest {
     query?: string;

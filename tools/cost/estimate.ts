@@ -72,7 +72,7 @@ function warnings(s: StackSettings, w: Workload, usage: Usage): string[] {
         out.push(`${b.name}: no usage model for this bucket; its storage and requests are not estimated`);
     }
     for (const [type, count] of Object.entries(s.unpriced)) {
-        out.push(`${type} ×${count}: not priced by this model (add it to scripts/cost)`);
+        out.push(`${type} ×${count}: not priced by this model (add it to tools/cost)`);
     }
     return out;
 }

@@ -94,7 +94,7 @@ export class RegionPrices {
     constructor(readonly book: PriceBook, readonly region: string) {
         const missing = PRICE_KEYS.filter((k) => !book.prices[k].regions.includes(region));
         if (missing.length > 0) {
-            throw new Error(`prices.json has no price for ${region}: ${missing.join(", ")}. Add the region's list prices (with source and date) to scripts/cost/prices.json.`);
+            throw new Error(`prices.json has no price for ${region}: ${missing.join(", ")}. Add the region's list prices (with source and date) to tools/cost/prices.json.`);
         }
     }
 

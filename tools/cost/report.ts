@@ -74,7 +74,7 @@ export function textReport(reports: StackReport[], book: PriceBook): string {
         out.push(`Total for ${reports.map((r) => r.estimate.stack).join(" + ")}: ${usd(reports.reduce((n, r) => n + r.estimate.totalUsd, 0))}/month`);
         out.push("");
     }
-    out.push(`Prices: scripts/cost/prices.json, checked ${book.checked}: ${counts.official} read on AWS pricing pages, ${counts.secondary} from dated secondary sources, ${counts.unverified} unverified (marked *).`);
+    out.push(`Prices: tools/cost/prices.json, checked ${book.checked}: ${counts.official} read on AWS pricing pages, ${counts.secondary} from dated secondary sources, ${counts.unverified} unverified (marked *).`);
     GENERAL_NOTES.forEach((n) => out.push(n));
     return out.join("\n");
 }

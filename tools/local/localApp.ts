@@ -12,8 +12,8 @@ import type { LambdaFunctionURLEvent, S3Event } from "aws-lambda";
 import { randomUUID } from "crypto";
 import { apiCallbackFactory, canaryCallbackFactory, ingestCallbackFactory } from "../../functions/callbacks";
 import { PREFIX } from "../../functions/contract";
-import { FaultProxy, startFaultProxy } from "../../test/support/faultProxy";
-import { clientConfig, functionEnv, MotoServer, provisionApp, RegionFixture, startMoto, useEmulatorCredentials, withEnv } from "../../test/support/moto";
+import { FaultProxy, startFaultProxy } from "./faultProxy";
+import { clientConfig, functionEnv, MotoServer, provisionApp, RegionFixture, startMoto, useEmulatorCredentials, withEnv } from "./emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 const sqssdk = require("@aws-sdk/client-sqs") as typeof SQS;

@@ -4,11 +4,11 @@
 // CrossGuard policy pack (policy/) on it, served and driven as `pulumi preview --policy-pack policy`
 // would, prints the violations and exemptions, and exits non-zero on any mandatory violation.
 import * as path from "path";
-import { PILLARS } from "../policy/lib/metadata";
-import { evaluateStack, Inventory, STACKS } from "./lib/evaluate";
-import { readPolicyConfigFile } from "./lib/policyConfig";
-import { PolicyHost, PolicyReport } from "./lib/policyHost";
-import { plainValue } from "./lib/plainValues";
+import { PILLARS } from "../../policy/lib/metadata";
+import { evaluateStack, Inventory, STACKS } from "./evaluate";
+import { readPolicyConfigFile } from "./policyConfig";
+import { PolicyHost, PolicyReport } from "./policyHost";
+import { plainValue } from "./plainValues";
 
 export interface PlannedResource {
     urn: string;

@@ -3,8 +3,8 @@
 // from the evaluated inventory), each naming the rule that must catch it. `npm run mutate` and
 // test/policy/mutations.test.ts run them through the pack, served as the engine serves it.
 import * as pulumi from "@pulumi/pulumi";
-import { evaluateStack, Inventory, RecordedResource, StackName } from "./evaluate";
-import { PolicyHost, PolicyReport } from "./policyHost";
+import { evaluateStack, Inventory, RecordedResource, StackName } from "../../tools/engine/evaluate";
+import { PolicyHost, PolicyReport } from "../../tools/engine/policyHost";
 
 export interface Mutation {
     name: string;

@@ -1,15 +1,15 @@
 // Regenerates the rules and settings tables of docs/policy.md, and the rules table of README.md, from
 // the pack's own metadata (the rules' pillar, anchors, default level, how to satisfy them, config
 // schemas), between the markers <!-- rules:begin --> / <!-- rules:end --> and <!-- settings:begin --> /
-// <!-- settings:end -->. Run: npx ts-node scripts/policyDocs.ts (a test fails when either is out of date).
+// <!-- settings:end -->. Run: npx ts-node tools/docs/policyDocs.ts (a test fails when either is out of date).
 import * as fs from "fs";
 import * as path from "path";
-import { PILLARS } from "../policy/lib/metadata";
-import { RuleDoc } from "../policy/lib/rule";
-import { ruleDocs } from "../policy/rules";
+import { PILLARS } from "../../policy/lib/metadata";
+import { RuleDoc } from "../../policy/lib/rule";
+import { ruleDocs } from "../../policy/rules";
 
-export const POLICY_DOC = path.join(__dirname, "..", "docs", "policy.md");
-export const README = path.join(__dirname, "..", "README.md");
+export const POLICY_DOC = path.join(__dirname, "..", "..", "docs", "policy.md");
+export const README = path.join(__dirname, "..", "..", "README.md");
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

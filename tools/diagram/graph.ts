@@ -3,7 +3,7 @@
 // and the peer region's bucket that replication writes to, which is not a resource of this stack.
 import { relation, shortType } from "./relations";
 
-/** What the diagram reads of a recorded resource (scripts/lib/evaluate.ts RecordedResource). */
+/** What the diagram reads of a recorded resource (tools/engine/evaluate.ts RecordedResource). */
 export interface GraphResource {
     urn: string;
     type: string;

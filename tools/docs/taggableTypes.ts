@@ -1,10 +1,10 @@
 // Regenerates policy/taggableTypes.json: every resource type of the installed @pulumi/aws whose
 // arguments take `tags`. The policy pack runs without @pulumi/aws, so it reads this list.
-// Run: npx ts-node scripts/taggableTypes.ts (a test fails when the list is out of date).
+// Run: npx ts-node tools/docs/taggableTypes.ts (a test fails when the list is out of date).
 import * as fs from "fs";
 import * as path from "path";
 
-export const TAGGABLE_TYPES_FILE = path.join(__dirname, "..", "policy", "taggableTypes.json");
+export const TAGGABLE_TYPES_FILE = path.join(__dirname, "..", "..", "policy", "taggableTypes.json");
 
 export function taggableTypes(): string[] {
     const root = path.dirname(require.resolve("@pulumi/aws/package.json"));

@@ -3,8 +3,8 @@
 // pack on the mutated stack (served and driven as the Pulumi engine drives it) and checks that the
 // rule the mutation targets reports a mandatory violation. One line per mutation, then
 // `mutation score: K/N`; exits non-zero if any mutation survives.
-import { MUTATIONS, runMutations } from "./lib/mutations";
-import { PolicyHost } from "./lib/policyHost";
+import { MUTATIONS, runMutations } from "./mutations";
+import { PolicyHost } from "../../tools/engine/policyHost";
 
 async function main(): Promise<number> {
     const argv = process.argv.slice(2);

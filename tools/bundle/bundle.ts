@@ -1,7 +1,7 @@
 // Build, unpack and run Lambda archives outside the calling process: shared by the bundle test and the
-// benchmark. The archives are built by scripts/lib/buildArchives.ts in a child process (Pulumi's mock
+// benchmark. The archives are built by tools/bundle/buildArchives.ts in a child process (Pulumi's mock
 // runtime is process-global state), and each unpacked archive runs in a fresh Node process
-// (scripts/lib/lambdaRunner.js) that can resolve only what a Lambda function can: the files of its
+// (tools/bundle/lambdaRunner.js) that can resolve only what a Lambda function can: the files of its
 // archive, and the AWS SDK v3 the Node.js runtime provides (simulated by a folder on NODE_PATH holding
 // just the SDK's packages, like /var/runtime/node_modules).
 
@@ -26,7 +26,7 @@ export function buildArchives(variants: string[], outDir: string): Promise<Built
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
-            [tsNode, path.join(REPO_ROOT, "scripts", "lib", "buildArchives.ts"), outDir, ...variants],
+            [tsNode, path.join(REPO_ROOT, "tools", "bundle", "buildArchives.ts"), outDir, ...variants],
             { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PULUMI_CONFIG: "{}" } },
             (error, stdout, stderr) => {
                 if (error) {
@@ -133,7 +133,7 @@ export class LambdaInitError extends Error {
  * the simulated runtime on NODE_PATH) and waits until its handler is ready.
  */
 export function startLambdaProcess(dir: string, env: Record<string, string>): Promise<LambdaProcess> {
-    const runner = path.join(REPO_ROOT, "scripts", "lib", "lambdaRunner.js");
+    const runner = path.join(REPO_ROOT, "tools", "bundle", "lambdaRunner.js");
     const t0 = process.hrtime.bigint();
     const child: ChildProcess = fork(runner, [dir], {
         cwd: dir,

@@ -24,9 +24,9 @@ import * as path from "path";
 import { Readable } from "stream";
 import type * as S3 from "@aws-sdk/client-s3";
 import type * as Storage from "@aws-sdk/lib-storage";
-import { PREFIX } from "../functions/contract";
-import { buildArchives, BuiltArchive, extractArchive, LambdaProcess, REPO_ROOT, startLambdaProcess } from "./lib/bundle";
-import { clientConfig, functionEnv, MotoServer, provisionApp, RegionFixture, startMoto, useEmulatorCredentials } from "../test/support/moto";
+import { PREFIX } from "../../functions/contract";
+import { buildArchives, BuiltArchive, extractArchive, LambdaProcess, REPO_ROOT, startLambdaProcess } from "../bundle/bundle";
+import { clientConfig, functionEnv, MotoServer, provisionApp, RegionFixture, startMoto, useEmulatorCredentials } from "../local/emulator";
 
 interface Figure {
     name: string;
@@ -79,7 +79,7 @@ const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 const libStorage = require("@aws-sdk/lib-storage") as typeof Storage;
 
 function startWorker(env: Record<string, string>): Promise<{ request: (m: Record<string, unknown>) => Promise<any>; stop: () => void }> {
-    const child: ChildProcess = fork(path.join(REPO_ROOT, "scripts", "lib", "benchWorker.js"), [], {
+    const child: ChildProcess = fork(path.join(__dirname, "benchWorker.js"), [], {
         cwd: REPO_ROOT,
         execArgv: [],
         env: { PATH: process.env.PATH ?? "", ...env },

@@ -5,8 +5,8 @@
 // touching nothing outside the `<!-- diagram:start -->` / `<!-- diagram:end -->` markers.
 import * as fs from "fs";
 import * as path from "path";
-import { diagramsMarkdown, regionOf, replaceRegion } from "./diagram/markdown";
-import { evaluateStack, Inventory, ROOT, StackName, STACKS } from "./lib/evaluate";
+import { diagramsMarkdown, regionOf, replaceRegion } from "./markdown";
+import { evaluateStack, Inventory, ROOT, StackName, STACKS } from "../engine/evaluate";
 
 export const ARCHITECTURE_PAGE = path.join(ROOT, "docs", "architecture.md");
 export const README = path.join(ROOT, "README.md");

@@ -6,8 +6,8 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { startLocalApp } from "./lib/localApp";
-import { MotoNotInstalledError } from "../test/support/moto";
+import { startLocalApp } from "./localApp";
+import { MotoNotInstalledError } from "./emulator";
 
 interface Args {
     port: number;
@@ -54,7 +54,7 @@ function parseArgs(argv: string[]): Args {
 
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2));
-    const stateDir = path.resolve(__dirname, "..", ".tandem");
+    const stateDir = path.resolve(__dirname, "..", "..", ".tandem");
     fs.mkdirSync(stateDir, { recursive: true });
     const motoLogFile = path.join(stateDir, "moto.log");
     console.log("Starting moto (the AWS API emulator) and provisioning both regions…");

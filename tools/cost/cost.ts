@@ -1,14 +1,14 @@
 // npm run cost -- --stack prod|dr|all [--json] [--requests N --storage-gb N ...]
 // Estimates the monthly bill of a stack line by line from the settings the program actually gives
-// its resources (evaluated on the mock runtime) and the list prices in scripts/cost/prices.json,
+// its resources (evaluated on the mock runtime) and the list prices in tools/cost/prices.json,
 // plus usage assumptions given as flags (see --help). Also shows what the design choices save.
-import { evaluateStack, Inventory, StackName, STACKS } from "./lib/evaluate";
-import { estimate } from "./cost/estimate";
-import { loadPriceBook } from "./cost/priceBook";
-import { jsonReport, StackReport, textReport } from "./cost/report";
-import { savings } from "./cost/savings";
-import { stackSettings } from "./cost/stackSettings";
-import { parseCostArgs, resolveUsage, usageText, UsageError } from "./cost/usage";
+import { evaluateStack, Inventory, StackName, STACKS } from "../engine/evaluate";
+import { estimate } from "./estimate";
+import { loadPriceBook } from "./priceBook";
+import { jsonReport, StackReport, textReport } from "./report";
+import { savings } from "./savings";
+import { stackSettings } from "./stackSettings";
+import { parseCostArgs, resolveUsage, usageText, UsageError } from "./usage";
 
 export interface Output {
     out: (text: string) => void;

@@ -1,12 +1,12 @@
 // The two documents of the configuration, generated from infra/config.ts so they cannot drift from
 // it: the `config:` block of Pulumi.yaml and the table of README.md (tests compare them).
-// `npx ts-node scripts/configDocs.ts --write` rewrites both.
+// `npx ts-node tools/docs/configDocs.ts --write` rewrites both.
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { CONFIG_KEYS } from "../infra/config";
+import { CONFIG_KEYS } from "../../infra/config";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 export const README = path.join(ROOT, "README.md");
 export const PROJECT_FILE = path.join(ROOT, "Pulumi.yaml");
 const START = "<!-- config:start -->";

@@ -199,7 +199,7 @@ export function usageText(): string {
     });
     return [
         "usage: npm run cost -- --stack prod|dr|all [--json] [usage flags]",
-        "Estimates the monthly bill of a stack from the program's settings and public list prices (scripts/cost/prices.json).",
+        "Estimates the monthly bill of a stack from the program's settings and public list prices (tools/cost/prices.json).",
         "Usage flags:",
         ...rows,
     ].join("\n");

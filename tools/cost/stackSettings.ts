@@ -3,7 +3,7 @@
 // replication, alarms...), related to each other the way AWS relates them (a function and its log
 // group, its trigger, its retry settings). Pure: it works on recorded resources, not on the runtime.
 
-/** The part of a recorded resource the cost model reads (scripts/lib/evaluate.ts RecordedResource). */
+/** The part of a recorded resource the cost model reads (tools/engine/evaluate.ts RecordedResource). */
 export interface ResourceRecord {
     type: string;
     name: string;
