@@ -2,6 +2,7 @@
 // fails before it registers a single resource when a key is missing, unknown or out of range, with a
 // message that names the key, the bad value and what is allowed. Pulumi.yaml declares the same keys
 // for the CLI; a test keeps the two identical.
+import { createPublicKey, KeyObject } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { StackRole } from "../functions/contract";
 import { MAX_APP_NAME_LENGTH } from "./naming";
@@ -71,6 +72,11 @@ interface KeySpec {
     type: ValueType;
     description: string;
     default?: string | number | boolean | string[];
+    /**
+     * Optional: unset unless a stack sets it. Pulumi.yaml declares it with the default "" (the CLI
+     * requires every declared key without a default on every stack), and "" means unset here.
+     */
+    optional?: true;
     /** Returns what is allowed when the (already typed) value is not, else undefined. */
     check?: (value: never) => string | undefined;
 }
@@ -82,7 +88,24 @@ const oneOf = (allowed: readonly (string | number)[]) => (v: string | number) =>
 const matches = (pattern: RegExp, what: string) => (v: string) => (pattern.test(v) ? undefined : what);
 const tagValue = matches(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u, "1-256 letters, digits, spaces and _ . : / = + - @ (an AWS tag value)");
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----\s*$/;
+
+/**
+ * Why CloudFront would refuse `pem` as a viewer key, or undefined: it signs URLs and cookies with
+ * RSA 2048 or ECDSA P-256 keys only (CloudFront API reference, PublicKeyConfig).
+ */
+function viewerKeyProblem(pem: string): string | undefined {
+    let key: KeyObject;
+    try {
+        key = createPublicKey(pem);
+    } catch {
+        return "it is not a PEM public key";
+    }
+    const details = key.asymmetricKeyDetails;
+    if (key.asymmetricKeyType === "rsa" && details?.modulusLength === 2048) return undefined;
+    if (key.asymmetricKeyType === "ec" && details?.namedCurve === "prime256v1") return undefined;
+    const what = key.asymmetricKeyType === "rsa" ? `an RSA ${details?.modulusLength}-bit key` : `a ${key.asymmetricKeyType}${details?.namedCurve ? ` ${details.namedCurve}` : ""} key`;
+    return `it is ${what}; CloudFront accepts RSA 2048 or ECDSA P-256`;
+}
 
 const functionKeys = (fn: FunctionKind, memoryMb: number, timeoutSeconds: number, reserved: number): Record<string, KeySpec> => ({
     [`${fn}MemoryMb`]: { type: "integer", default: memoryMb, description: `Memory of the ${fn} function in MB.`, check: integerIn(128, 10240) },
@@ -113,11 +136,11 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     ...functionKeys("ingest", 512, 300, 20),
     ...functionKeys("canary", 256, 30, 2),
     edge: { type: "string", default: "none", description: "The CloudFront read endpoint that fails over between regions: none; origin (this region's api URL accepts requests signed by the account's CloudFront); host (origin, and this stack owns the distribution: set it on one stack only).", check: oneOf(EDGE_MODES) },
-    edgePublicKey: { type: "string", description: "PEM public key of the key pair clients sign CloudFront URLs with (required with edge = host: the edge is never public)." },
-    foundationStatePath: { type: "string", description: "Path of a local terraform.tfstate of an existing foundation whose outputs Tandem uses." },
-    foundationStateBucket: { type: "string", description: "S3 bucket of an existing foundation's Terraform state (with foundationStateKey and foundationStateRegion)." },
-    foundationStateKey: { type: "string", description: "Object key of the foundation's Terraform state in foundationStateBucket." },
-    foundationStateRegion: { type: "string", description: "Region of foundationStateBucket.", check: oneOf(AWS_REGIONS) },
+    edgePublicKey: { type: "string", optional: true, description: "PEM public key (RSA 2048 or ECDSA P-256) of the key pair clients sign CloudFront URLs with (required with edge = host: the edge is never public)." },
+    foundationStatePath: { type: "string", optional: true, description: "Path of a local terraform.tfstate of an existing foundation whose outputs Tandem uses." },
+    foundationStateBucket: { type: "string", optional: true, description: "S3 bucket of an existing foundation's Terraform state (with foundationStateKey and foundationStateRegion)." },
+    foundationStateKey: { type: "string", optional: true, description: "Object key of the foundation's Terraform state in foundationStateBucket." },
+    foundationStateRegion: { type: "string", optional: true, description: "Region of foundationStateBucket.", check: oneOf(AWS_REGIONS) },
 };
 
 /** A configuration that cannot be deployed; the message lists every problem found. */
@@ -178,7 +201,7 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
     for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
         const fullKey = `${prefix}${key}`;
         const rawValue = raw[fullKey];
-        if (rawValue === undefined) {
+        if (rawValue === undefined || (spec.optional && rawValue === "")) {
             values[key] = spec.default;
             continue;
         }
@@ -222,8 +245,12 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         problems.push(`${prefix}apiTimeoutSeconds is ${functions.api.timeoutSeconds}; allowed: at most 60 (a client waits on every api call)`);
     }
     const foundation = foundationFrom(values, problems);
-    if (values.edge === "host" && !PEM_PUBLIC_KEY.test(String(values.edgePublicKey ?? ""))) {
-        problems.push(`${prefix}edgePublicKey is ${values.edgePublicKey === undefined ? "not set" : show(String(values.edgePublicKey))}; allowed: a PEM public key (-----BEGIN PUBLIC KEY----- ...), required when ${prefix}edge is host`);
+    if (values.edge === "host") {
+        const keyProblem = values.edgePublicKey === undefined ? undefined : viewerKeyProblem(String(values.edgePublicKey));
+        if (values.edgePublicKey === undefined || keyProblem) {
+            const value = values.edgePublicKey === undefined ? "not set" : `${show(String(values.edgePublicKey).slice(0, 40))}… (${keyProblem})`;
+            problems.push(`${prefix}edgePublicKey is ${value}; allowed: a PEM public key (-----BEGIN PUBLIC KEY----- ..., RSA 2048 or ECDSA P-256), required when ${prefix}edge is host`);
+        }
     }
 
     if (problems.length > 0) {

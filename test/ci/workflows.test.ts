@@ -4,6 +4,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { deployPlan } from "../../tools/deploy/deploy";
+import { deployOrder } from "../../tools/deploy/order";
 
 const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
 
@@ -70,7 +72,7 @@ describe("CI: GitHub Actions workflows", () => {
         for (const f of files()) assert.doesNotThrow(() => load(f), f);
     });
 
-    it("run the offline checks: npm ci for the program and the pack, npm test, the plan of both stacks, on Node 20", () => {
+    it("run the offline checks: npm ci for the program and the pack, lint (the type check `pulumi up` does), npm test, the plan of both stacks", () => {
         const wf = load("checks.yml");
         assert.ok("workflow_call" in wf.on);
         const job = wf.jobs.test;
@@ -78,8 +80,10 @@ describe("CI: GitHub Actions workflows", () => {
         const root = stepIndex(job, isRootInstall);
         const pack = stepIndex(job, isPolicyInstall);
         const test = runs.indexOf("npm test");
+        const lint = runs.indexOf("npm run lint");
         assert.ok(root >= 0 && pack >= 0, "installs the program and the policy pack");
         assert.ok(test > root && test > pack, "installs before testing");
+        assert.ok(lint > root && lint < test, "lints (tsc: a type error fails `pulumi up`) before testing");
         assert.ok(runs.indexOf("npm run plan -- --stack dr") > test && runs.indexOf("npm run plan -- --stack prod") > test, "plans both stacks after the tests");
         assert.ok(runs.some((r) => /pip install "moto\[server\]/.test(r)), "installs moto for the function tests");
     });
@@ -102,25 +106,39 @@ describe("CI: GitHub Actions workflows", () => {
         assert.match(wf.concurrency?.group ?? "", /pull_request\.number/);
     });
 
-    it("deploys on pushes to main only, dr before prod, one deploy at a time", () => {
+    it("deploys on pushes to main only, in the deploy order of the stack files, one deploy at a time, creating missing stacks", () => {
         const wf = load("deploy.yml");
         assert.deepEqual(wf.on, { push: { branches: ["main"] } });
         assert.deepEqual(wf.concurrency, { group: "deploy", "cancel-in-progress": false });
-        const up = (job: string) => wf.jobs[job].steps!.find(isPulumi)!;
-        assert.equal(up("deploy-dr").with?.command, "up");
-        assert.equal(up("deploy-prod").with?.command, "up");
-        assert.match(String(up("deploy-dr").with?.["stack-name"]), /'dr'/);
-        assert.match(String(up("deploy-prod").with?.["stack-name"]), /'prod'/);
-        assert.equal(up("deploy-dr").with?.policyPacks, "policy");
-        assert.equal(up("deploy-prod").with?.policyPacks, "policy");
-        assert.ok(ancestors(wf, "deploy-dr").has("checks"));
-        assert.ok(ancestors(wf, "deploy-prod").has("deploy-dr"), "prod waits for dr");
-        assert.ok(!ancestors(wf, "deploy-dr").has("deploy-prod"));
-        assert.equal(wf.jobs["deploy-dr"].environment, "dr");
-        assert.equal(wf.jobs["deploy-prod"].environment, "prod");
+        const order = deployOrder().map((s) => s.stack);
+        assert.deepEqual(order, ["dr", "prod"], "standby first: the primary replicates into its bucket and key");
+        const jobOf = (stack: string) => `deploy-${stack}`;
+        for (const [i, stack] of order.entries()) {
+            const job = wf.jobs[jobOf(stack)];
+            assert.ok(job, `a deploy job for ${stack}`);
+            const up = job.steps!.find(isPulumi)!;
+            assert.equal(up.with?.command, "up");
+            assert.match(String(up.with?.["stack-name"]), new RegExp(`'${stack}'`));
+            assert.equal(up.with?.policyPacks, "policy");
+            assert.equal(up.with?.upsert, true, `${stack}: the first run creates the stack (pulumi/actions does not otherwise)`);
+            assert.equal(job.environment, stack);
+            assert.ok(ancestors(wf, jobOf(stack)).has("checks"));
+            for (const earlier of order.slice(0, i)) {
+                assert.ok(ancestors(wf, jobOf(stack)).has(jobOf(earlier)), `${stack} waits for ${earlier}`);
+            }
+        }
+        assert.deepEqual(Object.keys(wf.jobs).filter((j) => j.startsWith("deploy-")).sort(), order.map(jobOf).sort(), "a job for each stack file, no other");
     });
 
-    it("install the program and the policy pack before every pulumi step, on Node 20 with the npm cache", () => {
+    it("deploy the same stacks, in the same order, as npm run deploy", () => {
+        const ups = deployPlan({ yes: true }).commands.filter((c) => c[1] === "up").map((c) => c[3]);
+        assert.deepEqual(ups, deployOrder().map((s) => s.stack));
+        const wf = load("deploy.yml");
+        const jobsInOrder = ups.map((stack) => `deploy-${stack}`);
+        jobsInOrder.slice(1).forEach((job, i) => assert.ok(ancestors(wf, job).has(jobsInOrder[i])));
+    });
+
+    it("install the program and the policy pack before every pulumi step, on Node 22 (the Lambda runtime's major) with the npm cache", () => {
         for (const f of files()) {
             const wf = load(f);
             for (const [name, job] of pulumiJobs(wf)) {
@@ -134,7 +152,7 @@ describe("CI: GitHub Actions workflows", () => {
             }
             for (const [name, job] of Object.entries(wf.jobs)) {
                 for (const s of (job.steps ?? []).filter((x) => x.uses?.startsWith("actions/setup-node@"))) {
-                    assert.equal(String(s.with?.["node-version"]), "20", `${f} ${name}`);
+                    assert.equal(String(s.with?.["node-version"]), "22", `${f} ${name}`);
                     assert.equal(s.with?.cache, "npm", `${f} ${name}`);
                 }
             }

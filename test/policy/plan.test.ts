@@ -9,7 +9,7 @@ import { ROOT } from "../../tools/engine/evaluate";
 
 function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        execFile(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "tools", "engine", "plan.ts"), ...args],
+        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "engine", "plan.ts"), ...args],
             { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
             (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
     });

@@ -81,6 +81,17 @@ describe("the failover edge (tandem:edge)", () => {
         await assert.rejects(evaluateStack("prod", { config: { "tandem:edge": "everywhere" } }), /tandem:edge is "everywhere"; allowed: one of none, origin, host/);
     });
 
+    it("refuses a viewer key CloudFront cannot sign with (RSA 2048 and ECDSA P-256 only), and takes a P-256 one", async () => {
+        const pem = (kind: "rsa" | "ec", options: object) => (generateKeyPairSync as any)(kind, options).publicKey.export({ type: "spki", format: "pem" }).toString();
+        await assert.rejects(evaluateStack("prod", { config: { ...host, "tandem:edgePublicKey": pem("rsa", { modulusLength: 1024 }) } }),
+            /tandem:edgePublicKey is ".*… \(it is an RSA 1024-bit key; CloudFront accepts RSA 2048 or ECDSA P-256\)/);
+        await assert.rejects(evaluateStack("prod", { config: { ...host, "tandem:edgePublicKey": pem("ec", { namedCurve: "secp384r1" }) } }), /it is a ec secp384r1 key/);
+        await assert.rejects(evaluateStack("prod", { config: { ...host, "tandem:edgePublicKey": "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----" } }),
+            /it is not a PEM public key/);
+        const ec = await evaluateStack("prod", { config: { ...host, "tandem:edgePublicKey": pem("ec", { namedCurve: "prime256v1" }) } });
+        assert.ok(ofType(ec, DISTRIBUTION).length === 1);
+    });
+
     it("needs the other region's api to be deployed", async () => {
         await assert.rejects(evaluateStack("prod", { config: { ...host, "tandem:replicationEnabled": "false" }, world: { deployedRegions: ["us-east-1"] } }),
             /The peer api tandem-api has no Function URL in us-west-2: deploy the stack of us-west-2 first/);

@@ -26,7 +26,7 @@ export function buildArchives(variants: string[], outDir: string): Promise<Built
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
-            [tsNode, path.join(REPO_ROOT, "tools", "bundle", "buildArchives.ts"), outDir, ...variants],
+            [tsNode, "-T", path.join(REPO_ROOT, "tools", "bundle", "buildArchives.ts"), outDir, ...variants],
             { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PULUMI_CONFIG: "{}" } },
             (error, stdout, stderr) => {
                 if (error) {

@@ -2,6 +2,7 @@
 // Estimates the monthly bill of a stack line by line from the settings the program actually gives
 // its resources (evaluated on the mock runtime) and the list prices in tools/cost/prices.json,
 // plus usage assumptions given as flags (see --help). Also shows what the design choices save.
+import { Io, runCli } from "../cli";
 import { evaluateStack, Inventory, StackName, STACKS } from "../engine/evaluate";
 import { estimate } from "./estimate";
 import { loadPriceBook } from "./priceBook";
@@ -10,13 +11,8 @@ import { savings } from "./savings";
 import { stackSettings } from "./stackSettings";
 import { parseCostArgs, resolveUsage, usageText, UsageError } from "./usage";
 
-export interface Output {
-    out: (text: string) => void;
-    err: (text: string) => void;
-}
-
 /** The command, testable in-process: returns the exit code. `evaluate` runs the program for a stack. */
-export async function runCost(argv: string[], io: Output, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
+export async function runCost(argv: string[], io: Io, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
     let request;
     try {
         request = parseCostArgs(argv, STACKS);
@@ -51,12 +47,4 @@ export async function runCost(argv: string[], io: Output, evaluate: (stack: Stac
     return 0;
 }
 
-if (require.main === module) {
-    runCost(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t) }).then(
-        (code) => process.exit(code),
-        (e: unknown) => {
-            console.error(e instanceof Error ? e.message : e);
-            process.exit(1);
-        },
-    );
-}
+runCli(module, (argv, io) => runCost(argv, io));

@@ -3,6 +3,7 @@
 // mock runtime (per stack, grouped by component). Without --write: prints the Markdown. With --write:
 // regenerates the diagram region of docs/architecture.md (both stacks) and of README.md (the primary),
 // touching nothing outside the `<!-- diagram:start -->` / `<!-- diagram:end -->` markers.
+import { Io, runCli } from "../cli";
 import * as fs from "fs";
 import * as path from "path";
 import { diagramsMarkdown, regionOf, replaceRegion } from "./markdown";
@@ -14,11 +15,6 @@ export const README = path.join(ROOT, "README.md");
 export const README_STACKS: StackName[] = ["prod"];
 
 const USAGE = "usage: npm run diagram [-- --stack prod|dr] [--write]";
-
-export interface Output {
-    out: (text: string) => void;
-    err: (text: string) => void;
-}
 
 export function parseDiagramArgs(argv: string[]): { stacks: StackName[]; write: boolean } {
     let stack: string | undefined;
@@ -67,7 +63,7 @@ export function readmeRegion(inventories: Inventory[]): string {
     ].join("\n");
 }
 
-export async function runDiagram(argv: string[], io: Output, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
+export async function runDiagram(argv: string[], io: Io, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
     let args;
     try {
         args = parseDiagramArgs(argv);
@@ -85,12 +81,4 @@ export async function runDiagram(argv: string[], io: Output, evaluate: (stack: S
     return 0;
 }
 
-if (require.main === module) {
-    runDiagram(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t) }).then(
-        (code) => process.exit(code),
-        (e: unknown) => {
-            console.error(e instanceof Error ? e.message : e);
-            process.exit(1);
-        },
-    );
-}
+runCli(module, (argv, io) => runDiagram(argv, io));

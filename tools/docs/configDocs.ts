@@ -11,11 +11,10 @@ export const README = path.join(ROOT, "README.md");
 export const PROJECT_FILE = path.join(ROOT, "Pulumi.yaml");
 const START = "<!-- config:start -->";
 const END = "<!-- config:end -->";
-const REQUIRED = new Set(["role", "peerRegion"]);
 
 export function configTable(): string {
     const rows = Object.entries(CONFIG_KEYS).map(([key, spec]) => {
-        const fallback = spec.default !== undefined ? `\`${JSON.stringify(spec.default)}\`` : REQUIRED.has(key) ? "required" : "—";
+        const fallback = spec.default !== undefined ? `\`${JSON.stringify(spec.default)}\`` : spec.optional ? "unset" : "required";
         return `| \`tandem:${key}\` | ${spec.type} | ${fallback} | ${spec.description.replace(/\|/g, "\\|")} |`;
     });
     return ["| key | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
@@ -35,7 +34,8 @@ export function projectConfigBlock(): string {
             type: spec.type,
             description: spec.description,
             ...(spec.type === "array" ? { items: { type: "string" } } : {}),
-            ...(spec.default !== undefined ? { default: spec.default } : {}),
+            // The CLI requires every declared key that has no default on every stack: optional keys default to "".
+            ...(spec.default !== undefined ? { default: spec.default } : spec.optional ? { default: "" } : {}),
         };
     }
     return yaml.dump({ config }, { lineWidth: 200 });

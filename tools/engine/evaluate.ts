@@ -1,12 +1,12 @@
 // Evaluates the Tandem program for one stack on Pulumi's mock runtime and records every resource as
 // the engine receives it: type, name, URN, parent, provider, dependencies, property dependencies,
 // inputs (and the raw serialized inputs, for the policy pack), plus the state the mocks answered.
-import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../../infra/config";
 import { defaultWorld, MockWorld, WorldMocks } from "./mockWorld";
+import { engineConfig } from "./preflight";
+import { entryPoint } from "./preflight/project";
+import { denyDefaultProviders, disabledPackages } from "./preflight/defaultProviders";
 
 /** Runtime internals the engine's own host uses: the monitor, and waiting for outstanding registrations. */
 const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown; waitForRPCs(): Promise<void> };
@@ -61,6 +61,8 @@ export interface Inventory {
 }
 
 export interface EvaluateOptions {
+    /** The Pulumi project to run (default: this repository's). */
+    root?: string;
     /** Config keys to set (string values, as a stack file holds them) or remove (undefined). */
     config?: Record<string, string | undefined>;
     world?: Partial<MockWorld>;
@@ -74,18 +76,12 @@ export interface EvaluateOptions {
     stackTraces?: boolean;
 }
 
-/** The stack file's config as the CLI hands it to the program: full keys, strings (JSON for lists). */
-export function stackConfig(stack: string): Record<string, string> {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        throw new Error(`There is no stack ${JSON.stringify(stack)}: ${file} does not exist (stacks: ${STACKS.join(", ")})`);
-    }
-    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return config;
+/**
+ * The configuration the CLI hands the program for `stack`: the stack file merged with Pulumi.yaml's
+ * defaults, after the CLI's own checks (./preflight); throws PreflightError where `pulumi up` would stop.
+ */
+export function stackConfig(stack: string, root = ROOT): Record<string, string> {
+    return engineConfig(root, stack).config;
 }
 
 /** The program failed; `registered` is what it had registered by then. */
@@ -97,6 +93,22 @@ export class EvaluationError extends Error {
 }
 
 let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Failures already reported by an evaluation. The SDK lets a failed program's error surface again as
+ * unhandled rejections once the next evaluation resets the runtime; they are not that evaluation's.
+ */
+const failuresReported = new WeakSet<object>();
+
+function markReported(error: unknown): void {
+    for (let e = error; typeof e === "object" && e !== null && !failuresReported.has(e); e = (e as { cause?: unknown }).cause) {
+        failuresReported.add(e);
+    }
+}
+
+function reported(reason: unknown): boolean {
+    return typeof reason === "object" && reason !== null && failuresReported.has(reason);
+}
 
 /** Runs the program for `stack` on the mocks; calls are serialized because the Pulumi runtime is global. */
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<Inventory> {
@@ -116,7 +128,8 @@ async function withStackTraces<T>(on: boolean, run: () => Promise<T>): Promise<T
 }
 
 async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<Inventory> {
-    const config = stackConfig(stack);
+    const root = options.root ?? ROOT;
+    const { project, config } = engineConfig(root, stack);
     for (const [key, value] of Object.entries(options.config ?? {})) {
         if (value === undefined) {
             delete config[key];
@@ -126,34 +139,57 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
     }
     const world = { ...defaultWorld(), ...options.world };
     const mocks = new WorldMocks(world);
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, world.preview);
+    await pulumi.runtime.setMocks(mocks, project.name, stack, world.preview);
     pulumi.runtime.setAllConfig(config);
+    engineUrns(settings.getMonitor());
+    denyDefaultProviders(settings.getMonitor(), disabledPackages(config));
     const resources = recordRegistrations(mocks);
 
-    const program = require(path.join(ROOT, "index.ts")) as () => Promise<Record<string, unknown>>;
+    // As the Node.js runtime does: a module that exports a function is the program; else its exports are the outputs.
+    const program = require(entryPoint(root, project)) as (() => Promise<Record<string, unknown>>) | Record<string, unknown>;
     const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
+    const onRejection = (reason: unknown) => {
+        if (!reported(reason)) {
+            failures.push(reason);
+        }
+    };
     process.on("unhandledRejection", onRejection);
     try {
         const outputs = await pulumi.runtime.runInPulumiStack(async () => {
             for (const t of options.transformations ?? []) {
                 pulumi.runtime.registerStackTransformation(t);
             }
-            return program();
+            return typeof program === "function" ? program() : program;
         });
         await settings.waitForRPCs();
         if (failures.length > 0) {
             throw failures[0];
         }
-        return { stack, project: PROJECT, preview: world.preview, resources, outputs: outputs ?? {}, config };
+        return { stack, project: project.name, preview: world.preview, resources, outputs: outputs ?? {}, config };
     } catch (e) {
         // Registrations already under way would otherwise land on the next evaluation's monitor.
         await settings.waitForRPCs().catch(() => undefined);
+        markReported(e);
         throw new EvaluationError(e, resources);
     } finally {
         process.off("unhandledRejection", onRejection);
     }
 }
+
+/**
+ * URNs as the engine makes them (pkg/resource/deploy/deployment.go generateURN): the parent's full
+ * qualified type chain, without the root stack's type. The mock monitor keeps only the immediate
+ * parent's type and includes the stack's.
+ */
+function engineUrns(monitor: any): void {
+    monitor.newUrn = (parent: string | undefined, type: string, name: string) => {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+    };
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 function recordedOptions(req: any): RecordedOptions {
     const timeouts = req.getCustomtimeouts();

@@ -1,14 +1,19 @@
 // npm run plan -- --stack prod|dr [--json] [--preview] [--policy-config policy-config.json]
-// The offline preview: evaluates the program for a stack on Pulumi's mock runtime and lists every
+// The offline preview: first the engine preflight (what the Pulumi CLI checks before it runs the
+// program: project and stack files, the merged configuration, the type check), then it evaluates the program for a stack on Pulumi's mock runtime and lists every
 // resource it would deploy, with its region, provider, parent, dependencies and inputs; then runs the
 // CrossGuard policy pack (policy/) on it, served and driven as `pulumi preview --policy-pack policy`
 // would, prints the violations and exemptions, and exits non-zero on any mandatory violation.
 import * as path from "path";
 import { PILLARS } from "../../policy/lib/metadata";
-import { evaluateStack, Inventory, STACKS } from "./evaluate";
+import { choiceFlag, Io, parseCommandArgs, runCli, UsageError } from "../cli";
+import { accountNeeds } from "./accountNeeds";
+import { evaluateStack, Inventory, ROOT, STACKS } from "./evaluate";
 import { readPolicyConfigFile } from "./policyConfig";
 import { PolicyHost, PolicyReport } from "./policyHost";
 import { plainValue } from "./plainValues";
+import { preflight, PreflightResult } from "./preflight";
+import { PREFLIGHT_RULES } from "./preflight/rules";
 
 export interface PlannedResource {
     urn: string;
@@ -35,76 +40,86 @@ export async function plannedResources(inventory: Inventory): Promise<PlannedRes
     })));
 }
 
-interface PlanArgs {
-    stack: string;
-    json: boolean;
-    preview: boolean;
-    policyConfig?: string;
-}
-
-const USAGE = `usage: npm run plan -- --stack ${STACKS.join("|")} [--json] [--preview] [--policy-config <file.json>]`;
-
-function parseArgs(argv: string[]): PlanArgs {
-    const value = (flag: string): string | undefined => {
-        const at = argv.indexOf(flag);
-        if (at < 0) {
-            return undefined;
-        }
-        const v = argv[at + 1];
-        if (v === undefined || v.startsWith("--")) {
-            throw new Error(`${flag} needs a value\n${USAGE}`);
-        }
-        return v;
-    };
-    const stack = value("--stack");
-    if (!stack || !(STACKS as readonly string[]).includes(stack)) {
-        throw new Error(`${USAGE}${stack ? ` (unknown stack ${JSON.stringify(stack)})` : ""}`);
-    }
-    const known = new Set(["--stack", stack, "--json", "--preview", "--policy-config", value("--policy-config")]);
-    const unknown = argv.filter((a) => !known.has(a));
-    if (unknown.length > 0) {
-        throw new Error(`unknown argument ${JSON.stringify(unknown[0])}\n${USAGE}`);
-    }
-    return { stack, json: argv.includes("--json"), preview: argv.includes("--preview"), policyConfig: value("--policy-config") };
-}
+const SPEC = {
+    usage: [
+        `usage: npm run plan -- --stack ${STACKS.join("|")} [--json] [--preview] [--policy-config <file.json>]`,
+        "  --stack           the stack to plan (its Pulumi.<stack>.yaml)",
+        "  --json            one JSON document: {stack, preflight, accountNeeds, resources, policies, violations, exemptions, remediations}",
+        "  --preview         evaluate as a first `pulumi preview` (computed outputs unknown)",
+        "  --policy-config   a policy pack config file, as `--policy-pack-config` takes",
+    ].join("\n"),
+    options: {
+        stack: { type: "string" },
+        json: { type: "boolean" },
+        preview: { type: "boolean" },
+        "policy-config": { type: "string" },
+    },
+} as const;
 
 const shortUrn = (urn: string) => {
     const [type, name] = urn.split("::").slice(-2);
     return urn ? `${type.split("$").pop()} ${name}` : "(stack)";
 };
 
-function printPolicyReport(report: PolicyReport): void {
+function printPolicyReport(io: Io, report: PolicyReport): void {
     const byPillar = Object.keys(PILLARS).map((p) => `${PILLARS[p as keyof typeof PILLARS].toLowerCase()} ${report.policies.filter((x) => x.pillar === p).length}`);
     const disabled = report.policies.filter((p) => p.enforcementLevel === "disabled").length;
-    console.log(`\nPolicy pack ${report.pack.name}@${report.pack.version}: ${report.policies.length} policies (${byPillar.join(", ")})${disabled ? `, ${disabled} disabled` : ""}${report.preview ? ", preview" : ""}`);
+    io.out(`\nPolicy pack ${report.pack.name}@${report.pack.version}: ${report.policies.length} policies (${byPillar.join(", ")})${disabled ? `, ${disabled} disabled` : ""}${report.preview ? ", preview" : ""}`);
     const mandatory = report.violations.filter((v) => v.level === "mandatory");
     const advisory = report.violations.filter((v) => v.level !== "mandatory");
-    console.log(`Violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
+    io.out(`Violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
     for (const v of [...mandatory, ...advisory]) {
-        console.log(`  ${v.level.padEnd(9)} ${v.policy}  ${shortUrn(v.urn)}\n    ${v.message.split("\n").join("\n    ")}`);
+        io.out(`  ${v.level.padEnd(9)} ${v.policy}  ${shortUrn(v.urn)}\n    ${v.message.split("\n").join("\n    ")}`);
     }
-    console.log(`Exemptions: ${report.exemptions.length}`);
+    io.out(`Exemptions: ${report.exemptions.length}`);
     for (const e of report.exemptions) {
-        console.log(`  ${e.policy}  ${shortUrn(e.urn)}: ${e.reason}`);
+        io.out(`  ${e.policy}  ${shortUrn(e.urn)}: ${e.reason}`);
     }
     if (report.remediations.length > 0) {
-        console.log(`Remediations: ${report.remediations.length}`);
+        io.out(`Remediations: ${report.remediations.length}`);
         for (const r of report.remediations) {
-            console.log(`  ${r.policy}  ${shortUrn(r.urn)}`);
+            io.out(`  ${r.policy}  ${shortUrn(r.urn)}`);
         }
     }
-    console.log(mandatory.length === 0 ? "Policy check passed." : `Policy check FAILED: ${mandatory.length} mandatory violation(s).`);
+    io.out(mandatory.length === 0 ? "Policy check passed." : `Policy check FAILED: ${mandatory.length} mandatory violation(s).`);
 }
 
-async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2));
-    const policyConfig = args.policyConfig ? readPolicyConfigFile(path.resolve(args.policyConfig)) : {};
+function printPreflight(io: Io, result: PreflightResult): void {
+    for (const warning of result.warnings) {
+        io.out(`  warning: ${warning}`);
+    }
+    const rules = Object.keys(PREFLIGHT_RULES).length;
+    io.out(result.problems.length === 0
+        ? `Preflight: the Pulumi CLI's ${rules} checks pass (project, stack file, configuration, type check; default providers while evaluating).`
+        : `Preflight FAILED: the Pulumi CLI would stop before running the program:\n${result.problems.map((p) => `  [${p.rule}] ${p.message}`).join("\n")}`);
+}
+
+export async function plan(argv: string[], io: Io): Promise<number> {
+    const args = parseCommandArgs(argv, SPEC);
+    if (args.help) {
+        io.out(SPEC.usage);
+        return 0;
+    }
+    const stack = choiceFlag("stack", args.stack, STACKS);
+    if (stack === undefined) {
+        throw new UsageError(`--stack is required\n${SPEC.usage}`);
+    }
+    const policyConfig = args["policy-config"] ? readPolicyConfigFile(path.resolve(args["policy-config"])) : {};
+    const checked = preflight(ROOT, stack);
+    if (checked.problems.length > 0) {
+        if (args.json) {
+            io.out(JSON.stringify({ stack, preflight: { problems: checked.problems, warnings: checked.warnings } }, null, 2));
+        } else {
+            printPreflight(io, checked);
+        }
+        return 1;
+    }
     // The pack starts (a few seconds) while the program is evaluated.
     const starting = PolicyHost.start();
     starting.catch(() => undefined);
     let inventory: Inventory;
     try {
-        inventory = await evaluateStack(args.stack, { world: { preview: args.preview } });
+        inventory = await evaluateStack(stack, { world: { preview: args.preview === true } });
     } catch (e) {
         await starting.then((h) => h.stop(), () => undefined);
         throw e;
@@ -117,38 +132,42 @@ async function main(): Promise<number> {
         await host.stop();
     }
     const resources = await plannedResources(inventory);
+    const needs = accountNeeds(inventory);
+    const exitCode = report.mandatoryCount > 0 ? 1 : 0;
     if (args.json) {
-        process.stdout.write(JSON.stringify({
-            stack: args.stack,
-            preview: args.preview,
+        io.out(JSON.stringify({
+            stack,
+            preview: args.preview === true,
+            preflight: { problems: checked.problems, warnings: checked.warnings },
+            accountNeeds: needs,
             resources,
             policies: report.policies.map((p) => ({ name: p.name, pillar: p.pillar, enforcementLevel: p.enforcementLevel, anchors: p.anchors })),
             violations: report.violations,
             exemptions: report.exemptions,
             remediations: report.remediations,
-        }, null, 2) + "\n");
-        return report.mandatoryCount > 0 ? 1 : 0;
+        }, null, 2));
+        return exitCode;
     }
+    printPreflight(io, checked);
     const custom = inventory.resources.filter((r) => r.custom);
-    console.log(`Stack ${args.stack}: ${custom.length} resources (${inventory.resources.length - custom.length} components)`);
+    io.out(`Stack ${stack}: ${custom.length} resources (${inventory.resources.length - custom.length} components)`);
     const children = new Map<string | undefined, PlannedResource[]>();
     for (const r of resources) {
         children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
     }
+    const lines: string[] = [];
     const print = (r: PlannedResource, depth: number): void => {
-        console.log(`${"  ".repeat(depth)}${r.type}  ${r.name}${r.region ? `  [${r.region}]` : ""}`);
+        lines.push(`${"  ".repeat(depth)}${r.type}  ${r.name}${r.region ? `  [${r.region}]` : ""}`);
         for (const child of children.get(r.urn) ?? []) {
             print(child, depth + 1);
         }
     };
     (children.get(undefined) ?? []).forEach((root) => print(root, 0));
-    printPolicyReport(report);
-    return report.mandatoryCount > 0 ? 1 : 0;
+    io.out(lines.join("\n"));
+    io.out("\nWhat the AWS account must allow (not checkable offline; docs/deploy.md):");
+    needs.forEach((n) => io.out(`  ${n.region}: ${n.need}\n    check: ${n.check}`));
+    printPolicyReport(io, report);
+    return exitCode;
 }
 
-if (require.main === module) {
-    main().then((code) => process.exit(code), (e: unknown) => {
-        console.error(e instanceof Error ? e.message : e);
-        process.exit(1);
-    });
-}
+runCli(module, plan);

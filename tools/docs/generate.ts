@@ -1,0 +1,69 @@
+// npm run docs [-- --check]
+// The one generator of every generated section of the docs. A section sits between
+// `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` and is rendered from the program, the
+// pack or the tools, never typed by hand. --check writes nothing and exits 1 when a section is stale
+// (a test does the same).
+import * as fs from "fs";
+import * as path from "path";
+import { Io, parseCommandArgs, runCli } from "../cli";
+import { ROOT } from "../engine/evaluate";
+import { SECTIONS } from "./sections";
+
+export interface Section {
+    /** The file, relative to the repository root. */
+    file: string;
+    name: string;
+    render(): string | Promise<string>;
+}
+
+const SPEC = {
+    usage: "usage: npm run docs [-- --check]\n  --check   write nothing; exit 1 when a generated section is out of date",
+    options: { check: { type: "boolean" } },
+} as const;
+
+/** `text` with the section's content replaced; throws when the file has no such section. */
+export function replaceSection(text: string, file: string, name: string, content: string): string {
+    const begin = `<!-- generated:${name} -->`;
+    const end = `<!-- /generated:${name} -->`;
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) {
+        throw new Error(`${file} has no ${begin} … ${end} section`);
+    }
+    return `${text.slice(0, from + begin.length)}\n${content.trim()}\n${text.slice(to)}`;
+}
+
+/** Every file with generated sections, as it should read now. */
+export async function renderedFiles(sections: Section[] = SECTIONS): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    for (const section of sections) {
+        const current = files.get(section.file) ?? fs.readFileSync(path.join(ROOT, section.file), "utf8");
+        files.set(section.file, replaceSection(current, section.file, section.name, await section.render()));
+    }
+    return files;
+}
+
+export async function docs(argv: string[], io: Io): Promise<number> {
+    const args = parseCommandArgs(argv, SPEC);
+    if (args.help) {
+        io.out(SPEC.usage);
+        return 0;
+    }
+    let stale = 0;
+    for (const [file, text] of await renderedFiles()) {
+        const location = path.join(ROOT, file);
+        if (fs.readFileSync(location, "utf8") === text) {
+            continue;
+        }
+        stale++;
+        if (args.check) {
+            io.out(`${file}: out of date (run npm run docs)`);
+        } else {
+            fs.writeFileSync(location, text);
+            io.out(`${file}: updated`);
+        }
+    }
+    return args.check && stale > 0 ? 1 : 0;
+}
+
+runCli(module, docs);
