@@ -5,21 +5,18 @@
 // never replicates): new objects and probes are copied, delete markers propagated, and the primary's
 // HEAD answers carry the x-amz-replication-status S3 would give (through a local proxy).
 
-import * as http from "http";
 import type * as S3 from "@aws-sdk/client-s3";
 import type * as SQS from "@aws-sdk/client-sqs";
-import type { LambdaFunctionURLEvent, S3Event } from "aws-lambda";
-import { randomUUID } from "crypto";
+import type { S3Event } from "aws-lambda";
 import { apiCallbackFactory, canaryCallbackFactory, ingestCallbackFactory } from "../../functions/callbacks";
 import { PREFIX } from "../../functions/contract";
 import { FaultProxy, startFaultProxy } from "./faultProxy";
+import { invocationContext, serveFunctionUrl } from "./functionUrl";
 import { clientConfig, functionEnv, MotoServer, provisionApp, RegionFixture, startMoto, useEmulatorCredentials, withEnv } from "./emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 const sqssdk = require("@aws-sdk/client-sqs") as typeof SQS;
 
-/** Lambda Function URLs refuse request bodies over 6 MB. */
-const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 /** The api's Lambda timeout the infrastructure sets by default. */
 const API_TIMEOUT_MS = 30_000;
 
@@ -57,98 +54,12 @@ function buildHandlers(endpoint: string, fixture: RegionFixture): Handlers {
     };
 }
 
-function context(functionName: string, timeoutMs: number) {
-    const deadline = Date.now() + timeoutMs;
-    return { awsRequestId: randomUUID(), functionName, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
-}
-
 function isDocumentKey(eventKey: string | undefined): boolean {
     try {
         return typeof eventKey === "string" && decodeURIComponent(eventKey.replace(/\+/g, " ")).startsWith(PREFIX.objects);
     } catch {
         return true; // let ingest report the malformed key
     }
-}
-
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript)|[^;]*\+(json|xml))/i;
-
-/** A Node request as the Function URL event Lambda would deliver. */
-async function toFunctionUrlEvent(request: http.IncomingMessage, body: Buffer): Promise<LambdaFunctionURLEvent> {
-    const target = request.url ?? "/";
-    const q = target.indexOf("?");
-    const rawPath = q === -1 ? target : target.slice(0, q);
-    const rawQueryString = q === -1 ? "" : target.slice(q + 1);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
-    }
-    const queryStringParameters: Record<string, string> = {};
-    for (const [name, value] of new URLSearchParams(rawQueryString)) {
-        queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
-    }
-    const text = TEXT_TYPES.test(headers["content-type"] ?? "");
-    const now = Date.now();
-    return {
-        version: "2.0",
-        routeKey: "$default",
-        rawPath,
-        rawQueryString,
-        headers,
-        ...(rawQueryString ? { queryStringParameters } : {}),
-        requestContext: {
-            accountId: "123456789012",
-            apiId: "local",
-            domainName: headers.host ?? "127.0.0.1",
-            domainPrefix: "local",
-            http: { method: request.method ?? "GET", path: rawPath, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
-            requestId: randomUUID(),
-            routeKey: "$default",
-            stage: "$default",
-            time: new Date(now).toUTCString(),
-            timeEpoch: now,
-        },
-        ...(body.length > 0 ? { body: text ? body.toString("utf8") : body.toString("base64"), isBase64Encoded: !text } : { isBase64Encoded: false }),
-    };
-}
-
-function serveFunctionUrl(port: number, api: Handlers["api"], functionName: string, log: (line: string) => void): Promise<http.Server> {
-    const server = http.createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let refused = false;
-        request.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > FUNCTION_URL_MAX_REQUEST_BYTES) {
-                if (!refused) {
-                    refused = true;
-                    response.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" }));
-                }
-                return;
-            }
-            chunks.push(chunk);
-        });
-        request.on("end", async () => {
-            if (refused) return;
-            try {
-                const event = await toFunctionUrlEvent(request, Buffer.concat(chunks));
-                const result = await api(event, context(functionName, API_TIMEOUT_MS));
-                const body = result.body === undefined ? Buffer.alloc(0) : result.isBase64Encoded ? Buffer.from(result.body, "base64") : Buffer.from(result.body, "utf8");
-                const headers: Record<string, string> = {};
-                for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-                response.writeHead(result.statusCode ?? 200, headers).end(body);
-            } catch (error) {
-                // What a Function URL answers when the function throws.
-                log(JSON.stringify({ level: "ERROR", message: "local function url: the handler threw", error: String(error) }));
-                response.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ Message: "Internal Server Error" }));
-            }
-        });
-    });
-    return new Promise((resolve, reject) => {
-        server.once("error", (error: NodeJS.ErrnoException) =>
-            reject(error.code === "EADDRINUSE" ? new Error(`port ${port} is already in use on 127.0.0.1; choose another with --port / --standby-port`) : error),
-        );
-        server.listen(port, "127.0.0.1", () => resolve(server));
-    });
 }
 
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
@@ -263,7 +174,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
                                 const created = event.Records.filter((r) => r.eventName?.startsWith("ObjectCreated:") && isDocumentKey(r.s3?.object?.key));
                                 if (created.length > 0) {
                                     try {
-                                        await region.ingest({ Records: created }, context(`tandem-ingest (${fixture.region})`, 60_000));
+                                        await region.ingest({ Records: created }, invocationContext(`tandem-ingest (${fixture.region})`, 60_000));
                                     } catch {
                                         // Logged by ingest; in AWS, Lambda would retry and then use the failure destination.
                                     }
@@ -281,15 +192,15 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
         });
 
         const servers = [
-            await serveFunctionUrl(options.port, handlers.primary.api, "tandem-api", options.log),
-            await serveFunctionUrl(options.standbyPort, handlers.standby.api, "tandem-api", options.log),
+            await serveFunctionUrl(options.port, handlers.primary.api, "tandem-api", API_TIMEOUT_MS, options.log),
+            await serveFunctionUrl(options.standbyPort, handlers.standby.api, "tandem-api", API_TIMEOUT_MS, options.log),
         ];
         cleanups.push(() => Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }))).then(() => undefined));
 
         const runCanaries = async () => {
             for (const [fixture, region] of [[primary, handlers.primary], [standby, handlers.standby]] as const) {
                 try {
-                    await region.canary({} as never, context(`tandem-canary (${fixture.region})`, 60_000));
+                    await region.canary({} as never, invocationContext(`tandem-canary (${fixture.region})`, 60_000));
                 } catch {
                     // Logged by the canary.
                 }
