@@ -1,16 +1,20 @@
 // npm run diagram: the generated Mermaid shows every resource of each stack inside its component,
 // labelled relations, cross-region replication only where the program replicates, and the pages
-// that embed it are up to date with the program.
+// that embed it carry it as the program draws it.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { ARCHITECTURE_PAGE, parseDiagramArgs, README, readmeRegion, runDiagram } from "../../tools/diagram/diagram";
+import * as path from "path";
+import { runDiagram } from "../../tools/diagram/diagram";
 import { allNodes, stackGraph, StackGraph } from "../../tools/diagram/graph";
-import { diagramsMarkdown, regionOf, replaceRegion, stackDiagram } from "../../tools/diagram/markdown";
+import { diagramsMarkdown, stackDiagram } from "../../tools/diagram/markdown";
 import { escapeLabel, mermaidFlowchart } from "../../tools/diagram/mermaid";
 import { shortType } from "../../tools/diagram/relations";
-import type { Inventory } from "../../tools/engine/evaluate";
+import { Inventory, ROOT } from "../../tools/engine/evaluate";
 import { evaluatedStack } from "../support/evaluatedStacks";
+import { runTool } from "../support/tool";
 import { mermaidBlocks, parseFlowchart, ParsedFlowchart } from "./mermaidSyntax";
+
+const ARCHITECTURE_PAGE = path.join(ROOT, "docs", "architecture.md");
 
 describe("diagram: generated from the program", () => {
     const stacks: Record<string, { inventory: Inventory; graph: StackGraph; text: string; parsed: ParsedFlowchart }> = {};
@@ -103,22 +107,12 @@ describe("diagram: generated from the program", () => {
         assert.equal(mermaidFlowchart(stackGraph(stacks.prod.inventory)), stacks.prod.text);
     });
 
-    it("keeps docs/architecture.md up to date with the program, and describes each component", () => {
+    it("is in docs/architecture.md (npm run docs), which also describes each component", () => {
         const page = fs.readFileSync(ARCHITECTURE_PAGE, "utf8");
-        const expected = diagramsMarkdown([stacks.prod.inventory, stacks.dr.inventory]);
-        assert.ok(regionOf(page) === expected, "docs/architecture.md is out of date with the program: run `npm run diagram -- --write`");
         for (const block of mermaidBlocks(page)) assert.doesNotThrow(() => parseFlowchart(block));
+        assert.ok(page.includes(diagramsMarkdown([stacks.prod.inventory, stacks.dr.inventory])), "docs/architecture.md is out of date with the program: run npm run docs");
         const types = new Set([stacks.prod.inventory, stacks.dr.inventory].flatMap((i) => i.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack").map((r) => shortType(r.type))));
         for (const t of types) assert.match(page, new RegExp(`^### \`${t}\`$`, "m"), `docs/architecture.md describes ${t}`);
-    });
-
-    it("keeps the README's diagram region up to date, when the README has one", function () {
-        const readme = fs.readFileSync(README, "utf8");
-        const region = regionOf(readme);
-        if (region === undefined) {
-            this.skip(); // the README's owner has not placed the markers: `--write` leaves it alone
-        }
-        assert.ok(region === readmeRegion([stacks.prod.inventory, stacks.dr.inventory]).trim(), "README.md's diagram region is out of date: run `npm run diagram -- --write`");
     });
 });
 
@@ -152,20 +146,13 @@ describe("diagram: labels, regions and the command line", () => {
         assert.throws(() => parseFlowchart('flowchart LR\n    end["a"]'), /not a statement|keyword/);
     });
 
-    it("replaces only the marked region, and refuses a page without one", () => {
-        const page = "# Title\nintro\n<!-- diagram:start -->\nold\n<!-- diagram:end -->\nrest\n";
-        assert.equal(replaceRegion(page, "new"), "# Title\nintro\n<!-- diagram:start -->\nnew\n<!-- diagram:end -->\nrest\n");
-        assert.equal(regionOf("no markers"), undefined);
-        assert.throws(() => replaceRegion("no markers", "x"), /exactly one <!-- diagram:start -->/);
-        assert.equal(regionOf("<!-- diagram:end --> <!-- diagram:start -->"), undefined);
-    });
-
-    it("checks its options", () => {
-        assert.deepEqual(parseDiagramArgs([]), { stacks: ["prod", "dr"], write: false });
-        assert.deepEqual(parseDiagramArgs(["--stack", "dr"]), { stacks: ["dr"], write: false });
-        assert.throws(() => parseDiagramArgs(["--stack", "qa"]), /--stack "qa" is not a stack \(prod\|dr\)/);
-        assert.throws(() => parseDiagramArgs(["--stack", "dr", "--write"]), /--write regenerates the pages from both stacks/);
-        assert.throws(() => parseDiagramArgs(["--svg"]), /unknown option "--svg"/);
+    it("checks its options", async () => {
+        const bad = await runTool((argv, io) => runDiagram(argv, io, evaluatedStack), ["--stack", "qa"]);
+        assert.equal(bad.code, 2);
+        assert.match(bad.stderr, /--stack is "qa"; allowed: prod, dr/);
+        const unknown = await runTool((argv, io) => runDiagram(argv, io, evaluatedStack), ["--svg"]);
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /Unknown option '--svg'/);
     });
 
     it("prints the Markdown of the stack asked for", async () => {

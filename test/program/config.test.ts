@@ -3,7 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { CONFIG_KEYS, ConfigError, validateConfig } from "../../infra/config";
-import { configTable, readmeConfigTable } from "../../tools/docs/configDocs";
 import { evaluateStack, EvaluationError, ROOT, stackConfig } from "../../tools/engine/evaluate";
 import { loadProject } from "../../tools/engine/preflight/project";
 import { loadStack } from "../../tools/engine/preflight/stack";
@@ -116,11 +115,5 @@ describe("configuration", () => {
         for (const stack of ["prod", "dr"]) {
             assert.deepStrictEqual(JSON.parse(stackConfig(stack)["pulumi:disable-default-providers"]), ["aws"], stack);
         }
-    });
-});
-
-describe("README.md", () => {
-    it("documents every configuration key with its type and default, as infra/config.ts declares them", () => {
-        assert.strictEqual(readmeConfigTable(), configTable(), "regenerate it: npx ts-node tools/docs/configDocs.ts --write");
     });
 });

@@ -1,16 +1,7 @@
-// The two documents of the configuration, generated from infra/config.ts so they cannot drift from
-// it: the `config:` block of Pulumi.yaml and the table of README.md (tests compare them).
-// `npx ts-node tools/docs/configDocs.ts --write` rewrites both.
-import * as fs from "fs";
-import * as path from "path";
+// The configuration's two generated documents, both from infra/config.ts's CONFIG_KEYS: the table of
+// docs/configuration.md and the `config:` declarations of Pulumi.yaml (the CLI's view of the keys).
 import * as yaml from "js-yaml";
 import { CONFIG_KEYS } from "../../infra/config";
-
-const ROOT = path.join(__dirname, "..", "..");
-export const README = path.join(ROOT, "README.md");
-export const PROJECT_FILE = path.join(ROOT, "Pulumi.yaml");
-const START = "<!-- config:start -->";
-const END = "<!-- config:end -->";
 
 export function configTable(): string {
     const rows = Object.entries(CONFIG_KEYS).map(([key, spec]) => {
@@ -18,12 +9,6 @@ export function configTable(): string {
         return `| \`tandem:${key}\` | ${spec.type} | ${fallback} | ${spec.description.replace(/\|/g, "\\|")} |`;
     });
     return ["| key | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
-}
-
-/** The table README.md holds now. */
-export function readmeConfigTable(): string {
-    const text = fs.readFileSync(README, "utf8");
-    return text.slice(text.indexOf(START) + START.length, text.indexOf(END)).trim();
 }
 
 /** Pulumi.yaml's `config:` block: the project's keys with type, description and default. */
@@ -41,17 +26,11 @@ export function projectConfigBlock(): string {
     return yaml.dump({ config }, { lineWidth: 200 });
 }
 
-function write(): void {
-    const readme = fs.readFileSync(README, "utf8");
-    fs.writeFileSync(README, `${readme.slice(0, readme.indexOf(START) + START.length)}\n${configTable()}\n${readme.slice(readme.indexOf(END))}`);
-    const project = fs.readFileSync(PROJECT_FILE, "utf8");
-    fs.writeFileSync(PROJECT_FILE, project.slice(0, project.indexOf("\nconfig:\n") + 1) + projectConfigBlock());
-}
-
-if (require.main === module) {
-    if (process.argv.includes("--write")) {
-        write();
-    } else {
-        console.log(configTable());
+/** Pulumi.yaml with its `config:` block (the file's last block) rendered anew. */
+export function withProjectConfig(projectFile: string): string {
+    const at = projectFile.indexOf("\nconfig:\n");
+    if (at < 0) {
+        throw new Error("Pulumi.yaml has no top-level `config:` block to generate");
     }
+    return projectFile.slice(0, at + 1) + projectConfigBlock();
 }

@@ -1,19 +1,27 @@
 // npm run docs [-- --check]
-// The one generator of every generated section of the docs. A section sits between
-// `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` and is rendered from the program, the
-// pack or the tools, never typed by hand. --check writes nothing and exits 1 when a section is stale
-// (a test does the same).
+// The one generator of every generated part of the repository's files: Markdown sections between
+// `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`, Pulumi.yaml's config declarations and the
+// pack's list of taggable types, each rendered from the program, the pack or the tools, never typed
+// by hand. --check writes nothing and exits 1 when something is stale (a test does the same).
 import * as fs from "fs";
 import * as path from "path";
 import { Io, parseCommandArgs, runCli } from "../cli";
 import { ROOT } from "../engine/evaluate";
 import { SECTIONS } from "./sections";
 
+/** A generated part of a file: a section of a Markdown page, or a block of a project file. */
 export interface Section {
     /** The file, relative to the repository root. */
     file: string;
+    /** The section's name, unique in its file. */
     name: string;
-    render(): string | Promise<string>;
+    /** The file's new text, given its current text. */
+    apply(current: string): string | Promise<string>;
+}
+
+/** A Markdown section between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. */
+export function markdownSection(file: string, name: string, render: () => string | Promise<string>): Section {
+    return { file, name, apply: async (current) => replaceSection(current, file, name, await render()) };
 }
 
 const SPEC = {
@@ -38,7 +46,7 @@ export async function renderedFiles(sections: Section[] = SECTIONS): Promise<Map
     const files = new Map<string, string>();
     for (const section of sections) {
         const current = files.get(section.file) ?? fs.readFileSync(path.join(ROOT, section.file), "utf8");
-        files.set(section.file, replaceSection(current, section.file, section.name, await section.render()));
+        files.set(section.file, await section.apply(current));
     }
     return files;
 }

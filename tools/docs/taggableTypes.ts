@@ -1,6 +1,5 @@
-// Regenerates policy/taggableTypes.json: every resource type of the installed @pulumi/aws whose
-// arguments take `tags`. The policy pack runs without @pulumi/aws, so it reads this list.
-// Run: npx ts-node tools/docs/taggableTypes.ts (a test fails when the list is out of date).
+// policy/taggableTypes.json (written by npm run docs): every resource type of the installed
+// @pulumi/aws whose arguments take `tags`. The policy pack runs without @pulumi/aws, so it reads this list.
 import * as fs from "fs";
 import * as path from "path";
 
@@ -30,7 +29,6 @@ export function taggableTypes(): string[] {
     return types.sort();
 }
 
-if (require.main === module) {
-    fs.writeFileSync(TAGGABLE_TYPES_FILE, JSON.stringify(taggableTypes(), null, 1) + "\n");
-    console.log(`wrote ${TAGGABLE_TYPES_FILE}`);
+export function taggableTypesJson(): string {
+    return JSON.stringify(taggableTypes(), null, 1) + "\n";
 }

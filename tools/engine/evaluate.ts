@@ -3,6 +3,7 @@
 // inputs (and the raw serialized inputs, for the policy pack), plus the state the mocks answered.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { shareCallbackCode } from "./codeCache";
 import { defaultWorld, MockWorld, WorldMocks } from "./mockWorld";
 import { engineConfig } from "./preflight";
 import { entryPoint } from "./preflight/project";
@@ -63,7 +64,7 @@ export interface Inventory {
 export interface EvaluateOptions {
     /** The Pulumi project to run (default: this repository's). */
     root?: string;
-    /** Config keys to set (string values, as a stack file holds them) or remove (undefined). */
+    /** Config keys to set (string values, as the CLI hands them to the program) or remove (undefined). */
     config?: Record<string, string | undefined>;
     world?: Partial<MockWorld>;
     /** Applied to every resource of the program (mutation testing, what-if analysis). */
@@ -74,6 +75,11 @@ export interface EvaluateOptions {
      * recorded stack is the same either way (a test checks it).
      */
     stackTraces?: boolean;
+    /**
+     * Share the serialized callbacks and their bundled packages with the earlier evaluations of this
+     * process (./codeCache.ts). On by default; the result is the same either way (a test checks it).
+     */
+    shareCallbackCode?: boolean;
 }
 
 /**
@@ -112,7 +118,10 @@ function reported(reason: unknown): boolean {
 
 /** Runs the program for `stack` on the mocks; calls are serialized because the Pulumi runtime is global. */
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<Inventory> {
-    const result = running.then(() => withStackTraces(options.stackTraces ?? false, () => evaluateOnce(stack, options)));
+    const result = running.then(() => {
+        shareCallbackCode(options.shareCallbackCode ?? true);
+        return withStackTraces(options.stackTraces ?? false, () => evaluateOnce(stack, options));
+    });
     running = result.catch(() => undefined);
     return result;
 }
