@@ -2,36 +2,7 @@
 import * as assert from "assert";
 import type { Inventory, RecordedResource } from "../../tools/engine/evaluate";
 
-export const TYPES = {
-    provider: "pulumi:providers:aws",
-    bucket: "aws:s3/bucket:Bucket",
-    versioning: "aws:s3/bucketVersioning:BucketVersioning",
-    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    logging: "aws:s3/bucketLogging:BucketLogging",
-    notification: "aws:s3/bucketNotification:BucketNotification",
-    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-    key: "aws:kms/key:Key",
-    alias: "aws:kms/alias:Alias",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    function: "aws:lambda/function:Function",
-    functionUrl: "aws:lambda/functionUrl:FunctionUrl",
-    permission: "aws:lambda/permission:Permission",
-    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    dashboard: "aws:cloudwatch/dashboard:Dashboard",
-    eventRule: "aws:cloudwatch/eventRule:EventRule",
-    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
-    queue: "aws:sqs/queue:Queue",
-    topic: "aws:sns/topic:Topic",
-    subscription: "aws:sns/topicSubscription:TopicSubscription",
-} as const;
+export { TYPES } from "../../tools/engine/resourceTypes";
 
 export function ofType(inv: Inventory, type: string): RecordedResource[] {
     return inv.resources.filter((r) => r.type === type);

@@ -2,6 +2,7 @@
 // each billable resource (memory, architecture, timeouts, schedules, retention, encryption, lifecycle,
 // replication, alarms...), related to each other the way AWS relates them (a function and its log
 // group, its trigger, its retry settings). Pure: it works on recorded resources, not on the runtime.
+import { TYPES } from "../engine/resourceTypes";
 
 /** The part of a recorded resource the cost model reads (tools/engine/evaluate.ts RecordedResource). */
 export interface ResourceRecord {
@@ -107,42 +108,20 @@ export const HOURS_PER_MONTH = 730;
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
-const T = {
-    function: "aws:lambda/function:Function",
-    functionUrl: "aws:lambda/functionUrl:FunctionUrl",
-    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    eventRule: "aws:cloudwatch/eventRule:EventRule",
-    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
-    bucket: "aws:s3/bucket:Bucket",
-    versioning: "aws:s3/bucketVersioning:BucketVersioning",
-    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    logging: "aws:s3/bucketLogging:BucketLogging",
-    notification: "aws:s3/bucketNotification:BucketNotification",
-    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
-    dashboard: "aws:cloudwatch/dashboard:Dashboard",
-    kmsKey: "aws:kms/key:Key",
-    queue: "aws:sqs/queue:Queue",
-    topic: "aws:sns/topic:Topic",
-    subscription: "aws:sns/topicSubscription:TopicSubscription",
-} as const;
+const T = { ...TYPES, metricAlarm: TYPES.alarm, kmsKey: TYPES.key };
 
 /** Types that cost nothing by themselves; what they cause (invocations, requests) is priced elsewhere. */
 const FREE_TYPES = new Set<string>([
-    "pulumi:providers:aws",
-    "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    "aws:kms/alias:Alias",
-    "aws:lambda/permission:Permission", T.functionUrl, T.invokeConfig,
+    T.provider,
+    T.role, T.rolePolicy, T.policy, T.rolePolicyAttachment,
+    T.alias,
+    T.permission, T.functionUrl, T.invokeConfig,
     // Scheduled EventBridge rules deliver to Lambda at no charge (the invocations are priced).
     T.eventRule, T.eventTarget,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls", T.versioning, T.encryption, T.lifecycle, T.logging,
+    T.publicAccessBlock, T.bucketPolicy, T.ownership, T.versioning, T.encryption, T.lifecycle, T.logging,
     T.notification, T.replication, T.subscription,
     // The failover edge's signing and viewer keys (its distribution is billed and not modeled).
-    "aws:cloudfront/originAccessControl:OriginAccessControl", "aws:cloudfront/publicKey:PublicKey", "aws:cloudfront/keyGroup:KeyGroup",
+    T.originAccessControl, T.publicKey, T.keyGroup, T.responseHeadersPolicy,
 ]);
 
 /** Types whose charges this model computes (a resource of one of these types is accounted for). */

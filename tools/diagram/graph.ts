@@ -1,6 +1,7 @@
 // The resource graph of one evaluated stack: every resource a node, every component a group (from the
 // parent chain), edges from the recorded dependencies (labelled by what they mean, deduplicated),
 // and the peer region's bucket that replication writes to, which is not a resource of this stack.
+import { TYPES } from "../engine/resourceTypes";
 import { relation, shortType } from "./relations";
 
 /** What the diagram reads of a recorded resource (tools/engine/evaluate.ts RecordedResource). */
@@ -58,10 +59,8 @@ export interface StackGraph {
     edges: GraphEdge[];
 }
 
-const REPLICATION_CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
-
 function nodeLabel(r: GraphResource): string {
-    if (r.type.startsWith("pulumi:providers:")) return `Provider ${r.name}\n${r.inputs.region ?? ""}`.trim();
+    if (r.type === TYPES.provider) return `Provider ${r.name}\n${r.inputs.region ?? ""}`.trim();
     return `${shortType(r.type)}\n${r.name}`;
 }
 
@@ -71,7 +70,7 @@ export function stackGraph(input: GraphInput): StackGraph {
     const role = input.config["tandem:role"] ?? "";
     const groups = new Map<string, GraphGroup>();
     for (const r of input.resources.filter((x) => !x.custom)) {
-        const isStack = r.type === "pulumi:pulumi:Stack";
+        const isStack = r.type === TYPES.stack;
         groups.set(r.urn, {
             key: r.urn, type: r.type, name: r.name,
             label: isStack ? `Stack ${input.stack} · ${region} · ${role}` : `${shortType(r.type)}: ${r.name}`,
@@ -150,7 +149,7 @@ export function stackGraph(input: GraphInput): StackGraph {
     }
 
     const external = new Map<string, GraphGroup>();
-    for (const r of input.resources.filter((x) => x.type === REPLICATION_CONFIG)) {
+    for (const r of input.resources.filter((x) => x.type === TYPES.replication)) {
         for (const rule of (r.inputs.rules ?? []) as any[]) {
             const destination = rule.destination ?? {};
             const bucketArn = String(destination.bucket ?? "");
@@ -163,7 +162,7 @@ export function stackGraph(input: GraphInput): StackGraph {
             }
             const key = `peer:${bucketArn}`;
             if (!group.nodes.some((n) => n.key === key)) {
-                group.nodes.push({ key, type: "aws:s3/bucket:Bucket", name: bucketName, label: `Bucket\n${bucketName}` });
+                group.nodes.push({ key, type: TYPES.bucket, name: bucketName, label: `Bucket\n${bucketName}` });
             }
             add({ from: r.urn, to: key, label: "replicates to", style: "replicates" });
         }
@@ -180,7 +179,7 @@ function collapseToComponents(deps: string[], groups: Map<string, GraphGroup>): 
     const resourcesOf = (g: GraphGroup): string[] => [...g.nodes.map((n) => n.key), ...g.groups.flatMap(resourcesOf)];
     // Largest components first, so a whole component wins over its subcomponents.
     const candidates = [...groups.values()]
-        .filter((g) => g.type !== "pulumi:pulumi:Stack")
+        .filter((g) => g.type !== TYPES.stack)
         .map((g) => ({ g, members: resourcesOf(g) }))
         .filter(({ members }) => members.length > 1 && members.every((m) => wanted.has(m)))
         .sort((a, b) => b.members.length - a.members.length);

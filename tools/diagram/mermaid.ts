@@ -1,6 +1,7 @@
 // Renders a stack graph as a Mermaid flowchart: components as nested subgraphs, resources as nodes
 // labelled with their type's short name and logical name, relations as labelled edges (solid: an
 // input refers to the target; dotted: created after it; thick: cross-region replication).
+import { TYPES } from "../engine/resourceTypes";
 import { allGroups, allNodes, GraphGroup, StackGraph } from "./graph";
 
 /** Mermaid's entity codes for the characters that would end or break a quoted label. */
@@ -29,7 +30,7 @@ function idMaker() {
 export function mermaidFlowchart(graph: StackGraph): string {
     const makeId = idMaker();
     const ids = new Map<string, string>();
-    for (const g of allGroups(graph)) ids.set(g.key, makeId("g", g.type === "pulumi:pulumi:Stack" ? "stack" : g.type.split(":").pop()!, g.name));
+    for (const g of allGroups(graph)) ids.set(g.key, makeId("g", g.type === TYPES.stack ? "stack" : g.type.split(":").pop()!, g.name));
     for (const n of allNodes(graph)) ids.set(n.key, makeId("n", n.type.split(":").pop()!, n.name));
 
     const lines = ["flowchart LR"];

@@ -1,6 +1,7 @@
 // What a stack needs from the AWS account that no offline check can see, computed from what the
 // program registers, each with the command that shows whether the account has it.
 import { Inventory } from "./evaluate";
+import { TYPES } from "./resourceTypes";
 
 export interface AccountNeed {
     region: string;
@@ -20,7 +21,7 @@ export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 
 export function accountNeeds(inventory: Inventory): AccountNeed[] {
     const reserved = new Map<string, number>();
-    for (const r of inventory.resources.filter((x) => x.type === "aws:lambda/function:Function")) {
+    for (const r of inventory.resources.filter((x) => x.type === TYPES.function)) {
         const units = Number(r.inputs.reservedConcurrentExecutions ?? -1);
         if (units > 0 && r.region) {
             reserved.set(r.region, (reserved.get(r.region) ?? 0) + units);

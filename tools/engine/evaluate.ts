@@ -4,6 +4,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { shareCallbackCode } from "./codeCache";
+import { TYPES } from "./resourceTypes";
 import { defaultWorld, MockWorld, WorldMocks } from "./mockWorld";
 import { engineConfig } from "./preflight";
 import { entryPoint } from "./preflight/project";
@@ -193,12 +194,10 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
 function engineUrns(monitor: any): void {
     monitor.newUrn = (parent: string | undefined, type: string, name: string) => {
         const parentType = parent ? parent.split("::")[2] : "";
-        const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+        const qualified = parentType && parentType !== TYPES.stack ? `${parentType}$${type}` : type;
         return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
     };
 }
-
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 function recordedOptions(req: any): RecordedOptions {
     const timeouts = req.getCustomtimeouts();

@@ -5,6 +5,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import TAGGABLE_TYPES from "../../policy/taggableTypes.json";
+import { GLOBAL_SERVICES, TYPES } from "./resourceTypes";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -51,10 +52,10 @@ export class WorldMocks implements pulumi.runtime.Mocks {
 
     /** The region a resource lives in: its own `region` input, else its provider's; IAM is global. */
     regionOf(type: string, providerRef: string | undefined, inputs: Record<string, any>): string | undefined {
-        if (type === "pulumi:providers:aws") {
+        if (type === TYPES.provider) {
             return inputs.region;
         }
-        if (type.startsWith("aws:iam/")) {
+        if (GLOBAL_SERVICES.includes(type.split(":")[1]?.split("/")[0])) {
             return "global";
         }
         const providerName = providerRef?.split("::")[3];
@@ -63,7 +64,7 @@ export class WorldMocks implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         const { type, name, inputs } = args;
-        if (type === "pulumi:providers:aws") {
+        if (type === TYPES.provider) {
             const id = uuid(`provider:${name}`);
             // The engine's provider reference is `<urn>::<id>`; only the name part matters for lookups here.
             this.providerRegions.set(name, inputs.region);
@@ -92,21 +93,21 @@ export class WorldMocks implements pulumi.runtime.Mocks {
         const account = this.world.accountId;
         const physical: string = inputs.name ?? `${logicalName}-${digest(type, logicalName).slice(0, 7)}`;
         switch (type) {
-            case "aws:s3/bucket:Bucket": {
+            case TYPES.bucket: {
                 const bucket: string = inputs.bucket ?? physical;
                 return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, region, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
             }
-            case "aws:kms/key:Key": {
+            case TYPES.key: {
                 const keyId = uuid(`${region}:${logicalName}`);
                 return { id: keyId, state: { keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}` } };
             }
-            case "aws:kms/alias:Alias":
+            case TYPES.alias:
                 return { id: inputs.name, state: { arn: `arn:aws:kms:${region}:${account}:${inputs.name}`, targetKeyArn: `arn:aws:kms:${region}:${account}:key/${inputs.targetKeyId}` } };
-            case "aws:iam/role:Role":
+            case TYPES.role:
                 return { id: physical, state: { name: physical, arn: `arn:aws:iam::${account}:role/${physical}`, uniqueId: `AROA${digest(physical).slice(0, 17).toUpperCase()}` } };
-            case "aws:iam/rolePolicy:RolePolicy":
+            case TYPES.rolePolicy:
                 return { id: `${inputs.role}:${physical}`, state: { name: physical } };
-            case "aws:lambda/function:Function":
+            case TYPES.function:
                 return {
                     id: physical,
                     state: {
@@ -117,25 +118,25 @@ export class WorldMocks implements pulumi.runtime.Mocks {
                         version: "$LATEST",
                     },
                 };
-            case "aws:lambda/functionUrl:FunctionUrl":
+            case TYPES.functionUrl:
                 return { id: inputs.functionName, state: functionUrl(account, region, inputs.functionName) };
-            case "aws:cloudfront/distribution:Distribution": {
+            case TYPES.distribution: {
                 const id = `E${digest(logicalName).slice(0, 13).toUpperCase()}`;
                 return { id, state: { arn: `arn:aws:cloudfront::${account}:distribution/${id}`, domainName: `d${digest(id).slice(0, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" } };
             }
-            case "aws:sqs/queue:Queue":
+            case TYPES.queue:
                 return { id: `https://sqs.${region}.amazonaws.com/${account}/${physical}`, state: { name: physical, arn: `arn:aws:sqs:${region}:${account}:${physical}`, url: `https://sqs.${region}.amazonaws.com/${account}/${physical}` } };
-            case "aws:sns/topic:Topic": {
+            case TYPES.topic: {
                 const arn = `arn:aws:sns:${region}:${account}:${physical}`;
                 return { id: arn, state: { name: physical, arn } };
             }
-            case "aws:cloudwatch/logGroup:LogGroup":
+            case TYPES.logGroup:
                 return { id: physical, state: { name: physical, arn: `arn:aws:logs:${region}:${account}:log-group:${physical}` } };
-            case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            case TYPES.alarm:
                 return { id: physical, state: { name: physical, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` } };
-            case "aws:cloudwatch/dashboard:Dashboard":
+            case TYPES.dashboard:
                 return { id: inputs.dashboardName, state: { dashboardArn: `arn:aws:cloudwatch::${account}:dashboard/${inputs.dashboardName}` } };
-            case "aws:cloudwatch/eventRule:EventRule":
+            case TYPES.eventRule:
                 return { id: physical, state: { name: physical, arn: `arn:aws:events:${region}:${account}:rule/${physical}` } };
             default: {
                 const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
