@@ -88,11 +88,11 @@ async function main(): Promise<void> {
     fs.mkdirSync(outDir, { recursive: true });
     const codes = new Map<string, ArchiveLike>();
     // @pulumi/aws (and the table read from it) loads after the mocks are set, as in a mock test.
-    let functionType: string | undefined;
+    const lambda = { type: "" };
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                if (args.type === functionType) codes.set(args.name, args.inputs.code as ArchiveLike);
+                if (args.type === lambda.type) codes.set(args.name, args.inputs.code as ArchiveLike);
                 return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}` } };
             },
             call: (args) => args.inputs,
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
         false,
     );
     const aws = await import("@pulumi/aws");
-    functionType = (await import("../engine/resourceTypes")).TYPES.function;
+    lambda.type = (await import("../engine/resourceTypes")).TYPES.function;
     const callbacks = await import("../../functions/callbacks");
     const factories: Record<string, awsTypes.lambda.CallbackFactory<any, any>> = {
         api: callbacks.apiCallbackFactory,
