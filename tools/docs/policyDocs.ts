@@ -1,4 +1,4 @@
-// Regenerates the rules and settings tables of docs/policy.md, and the rules table of README.md, from
+// Regenerates the rules and settings tables of docs/policy.md from
 // the pack's own metadata (the rules' pillar, anchors, default level, how to satisfy them, config
 // schemas), between the markers <!-- rules:begin --> / <!-- rules:end --> and <!-- settings:begin --> /
 // <!-- settings:end -->. Run: npx ts-node tools/docs/policyDocs.ts (a test fails when either is out of date).
@@ -9,7 +9,6 @@ import { RuleDoc } from "../../policy/lib/rule";
 import { ruleDocs } from "../../policy/rules";
 
 export const POLICY_DOC = path.join(__dirname, "..", "..", "docs", "policy.md");
-export const README = path.join(__dirname, "..", "..", "README.md");
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -56,13 +55,7 @@ export function renderedPolicyDoc(): string {
     return replaceBlock(POLICY_DOC, replaceBlock(POLICY_DOC, text, "rules", rulesTable()), "settings", settingsTable());
 }
 
-/** README.md with its rules table brought up to date (the settings stay in docs/policy.md). */
-export function renderedReadme(): string {
-    return replaceBlock(README, fs.readFileSync(README, "utf8"), "rules", rulesTable());
-}
-
 if (require.main === module) {
     fs.writeFileSync(POLICY_DOC, renderedPolicyDoc());
-    fs.writeFileSync(README, renderedReadme());
-    console.log(`wrote ${POLICY_DOC} and ${README}`);
+    console.log(`wrote ${POLICY_DOC}`);
 }
