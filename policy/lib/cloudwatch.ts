@@ -78,6 +78,8 @@ export interface DashboardMetric {
     namespace: string;
     metricName: string;
     dimensions: Record<string, string>;
+    /** The widget's region (properties.region), or the rendering option's; undefined = the dashboard's own region. */
+    region?: string;
 }
 
 /**
@@ -98,12 +100,15 @@ export function dashboardMetrics(body: unknown): DashboardMetric[] | undefined {
         if (!Array.isArray(metrics)) {
             continue;
         }
+        const widgetRegion = rawPath(widget, "properties", "region");
         let previous: string[] = [];
         for (const entry of metrics) {
             if (!Array.isArray(entry)) {
                 continue;
             }
             const values = entry.filter((v) => typeof v === "string") as string[];
+            const options = entry.find((v) => v !== null && typeof v === "object" && !Array.isArray(v));
+            const region = rawGet(options, "region") ?? widgetRegion;
             const expanded: string[] = [];
             values.forEach((v, i) => {
                 if (v === "...") {
@@ -121,7 +126,7 @@ export function dashboardMetrics(body: unknown): DashboardMetric[] | undefined {
                 for (let i = 2; i + 1 < expanded.length; i += 2) {
                     dimensions[expanded[i]] = expanded[i + 1];
                 }
-                out.push({ namespace: expanded[0], metricName: expanded[1], dimensions });
+                out.push({ namespace: expanded[0], metricName: expanded[1], dimensions, region: typeof region === "string" ? region : undefined });
             }
         }
     }

@@ -170,8 +170,12 @@ export function grantsAction(patterns: readonly string[], action: string): boole
     return patterns.some((p) => actionMatches(p, action));
 }
 
-/** A short list for messages: the first few ids, then how many more. */
+const LEVEL_ORDER: AccessLevel[] = ["Permissions management", "Write", "Tagging", "List", "Read"];
+const rank = (a: IamAction) => Math.min(...a.levels.map((l) => LEVEL_ORDER.indexOf(l)));
+
+/** A short list for messages, the most powerful actions first (permissions management, then writes). */
 export function sample(actions: readonly IamAction[], max = 4): string {
-    const shown = actions.slice(0, max).map((a) => `${a.id} (${a.levels.join(", ")})`);
+    const ordered = [...actions].sort((a, b) => rank(a) - rank(b) || a.name.length - b.name.length || a.name.localeCompare(b.name));
+    const shown = ordered.slice(0, max).map((a) => `${a.id} (${a.levels.join(", ")})`);
     return actions.length > max ? `${shown.join(", ")} and ${actions.length - max} more` : shown.join(", ");
 }

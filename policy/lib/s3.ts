@@ -182,6 +182,10 @@ export interface ReplicationRule {
     replicationTime: boolean;
     /** The resources the rules (or the inline configuration) were computed from. */
     sources: PolicyResource[];
+    /** Whether the rule selects every object (no prefix or tag filter). */
+    allObjects: boolean;
+    /** The rule's filter, for messages. */
+    filter: unknown;
     /** The replication role input and what it was computed from. */
     role: unknown;
     roleSources: PolicyResource[];
@@ -201,6 +205,8 @@ export function replicationRules(graph: StackGraph, bucket: PolicyResource): Rep
         deleteMarkers: known(rule, "deleteMarkerReplication", "status") === "Enabled",
         metrics: enabled(known(rule, "destination", "metrics", "status")),
         replicationTime: enabled(known(rule, "destination", "replicationTime", "status")),
+        allObjects: filterCoversAll(known(rule, "filter"), known(rule, "prefix")),
+        filter: known(rule, "filter") ?? known(rule, "prefix") ?? null,
         sources: graph.inputSources(c, "rules"),
         role: rawGet(c.props, "role"),
         roleSources: graph.inputSources(c, "role"),
@@ -220,6 +226,8 @@ export function replicationRules(graph: StackGraph, bucket: PolicyResource): Rep
         deleteMarkers: known(rule, "deleteMarkerReplicationStatus") === "Enabled",
         metrics: enabled(known(rule, "destination", "metrics", "status")),
         replicationTime: enabled(known(rule, "destination", "replicationTime", "status")),
+        allObjects: filterCoversAll(known(rule, "filter"), known(rule, "prefix")),
+        filter: known(rule, "filter") ?? known(rule, "prefix") ?? null,
         sources,
         role: rawGet(inline, "role"),
         roleSources: sources,

@@ -49,6 +49,7 @@ import { policy as s3ReplicationDeleteMarkers } from "./reliability/s3-replicati
 import { policy as s3ReplicationDestinationValid } from "./reliability/s3-replication-destination-valid";
 import { policy as s3ReplicationKmsObjects } from "./reliability/s3-replication-kms-objects";
 import { policy as s3ReplicationLagAlarm } from "./reliability/s3-replication-lag-alarm";
+import { policy as s3ReplicationRolePermissions } from "./reliability/s3-replication-role-permissions";
 import { policy as s3VersioningEnabled } from "./reliability/s3-versioning-enabled";
 import { policy as sqsFailureQueueAlarm } from "./reliability/sqs-failure-queue-alarm";
 import { policy as cloudwatchDashboard } from "./operational-excellence/cloudwatch-dashboard";
@@ -109,6 +110,7 @@ const rules: TandemPolicy[] = [
     s3ReplicationDestinationValid,
     s3ReplicationKmsObjects,
     s3ReplicationLagAlarm,
+    s3ReplicationRolePermissions,
     s3VersioningEnabled,
     sqsFailureQueueAlarm,
     // operational-excellence

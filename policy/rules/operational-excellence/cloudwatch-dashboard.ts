@@ -1,7 +1,7 @@
 // cloudwatch-dashboard: every function is on a dashboard, by the metrics its widgets show.
 import { PolicyResource } from "@pulumi/policy";
 import { dashboardMetrics } from "../../lib/cloudwatch";
-import { label } from "../../lib/graph";
+import { label, regionOf } from "../../lib/graph";
 import { functionName } from "../../lib/lambda";
 import { stackRule } from "../../lib/rule";
 import { T } from "../../lib/types";
@@ -10,7 +10,7 @@ import { isUnknown, rawGet } from "../../lib/values";
 export const policy = stackRule<{ requireEveryFunction: boolean; requiredMetrics: string[] }>({
     name: "cloudwatch-dashboard",
     pillar: "operational-excellence",
-    description: "A stack with functions has a CloudWatch dashboard, and every function appears on one: a metric widget shows an AWS/Lambda metric (Errors or Invocations) with exactly its FunctionName.",
+    description: "A stack with functions has a CloudWatch dashboard, and every function appears on one: a metric widget shows an AWS/Lambda metric (Errors or Invocations) with exactly its FunctionName, in its region.",
     rationale: "During an incident on-call reads the dashboard first; a function missing from it, or shown under another name (a string that merely contains the name, a metric keyed by its ARN), is invisible exactly when it fails.",
     anchors: ["Serverless Lens OPS 1", "Well-Architected OPS08-BP01", "AWS CloudWatch API Reference: Dashboard Body Structure and Syntax"],
     satisfy: "Create a Dashboard whose body has a metric widget per function with [\"AWS/Lambda\", \"Errors\", \"FunctionName\", fn.name] (Monitoring's alarmDashboardBody does).",
@@ -46,8 +46,10 @@ export const policy = stackRule<{ requireEveryFunction: boolean; requiredMetrics
                     return graph.inputSources(d, "dashboardBody").some((s) => s.urn === fn.urn);
                 }
                 const metrics = dashboardMetrics(body) ?? [];
+                // A widget's metrics are those of its region: the function's are in its own region.
+                const region = regionOf(fn);
                 return name !== undefined && metrics.some((m) => m.namespace === "AWS/Lambda" && config.requiredMetrics.includes(m.metricName)
-                    && Object.keys(m.dimensions).length === 1 && m.dimensions.FunctionName === name);
+                    && Object.keys(m.dimensions).length === 1 && m.dimensions.FunctionName === name && (m.region === undefined || region === undefined || m.region === region));
             });
             if (!shown) {
                 report(fn, `${label(fn)} is on no dashboard: no metric widget shows AWS/Lambda ${config.requiredMetrics.join(" or ")} with { FunctionName: ${JSON.stringify(name ?? "its name")} }.`);

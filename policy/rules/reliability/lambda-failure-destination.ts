@@ -5,7 +5,7 @@ import { label, StackGraph } from "../../lib/graph";
 import { invokeConfigs } from "../../lib/lambda";
 import { stackRule } from "../../lib/rule";
 import { T } from "../../lib/types";
-import { isSet, isUnknown, rawPath } from "../../lib/values";
+import { isSet, isUnknown, known, rawPath } from "../../lib/values";
 
 /** What an on-failure destination may be (Lambda Developer Guide, "Adding a destination"), and a DLQ (SQS or SNS). */
 const DESTINATION_SERVICES = ["sqs", "sns", "lambda", "events", "s3"];
@@ -34,19 +34,40 @@ function destinationProblem(graph: StackGraph, value: unknown, deps: PolicyResou
     return undefined;
 }
 
-export const policy = stackRule({
+/** SQS keeps messages 4 days unless told otherwise (SQS API Reference, MessageRetentionPeriod). */
+const SQS_DEFAULT_RETENTION = 345600;
+
+/** Why a queue that keeps failed events would lose them too early, or undefined. */
+function retentionProblem(graph: StackGraph, value: unknown, deps: PolicyResource[], minimum: number): string | undefined {
+    for (const q of graph.candidatesFor(value, deps, [T.queue], ["arn"])) {
+        const seconds = known(q.props, "messageRetentionSeconds") ?? SQS_DEFAULT_RETENTION;
+        if (typeof seconds === "number" && seconds < minimum) {
+            return `${label(q)} keeps messages ${seconds} s, less than minimumRetentionSeconds (${minimum} s): failed events expire before anyone looks`;
+        }
+    }
+    return undefined;
+}
+
+export const policy = stackRule<{ minimumRetentionSeconds: number }>({
     name: "lambda-failure-destination",
     pillar: "reliability",
-    description: "Every Lambda function keeps the events it fails on: an on-failure destination or a dead-letter queue, named by the target's ARN.",
+    description: "Every Lambda function keeps the events it fails on: an on-failure destination or a dead-letter queue, named by the target's ARN, that keeps them long enough to be looked at.",
     rationale: "An asynchronous event (an S3 notification, a schedule) that still fails after Lambda's retries is dropped unless a destination keeps it; a destination given as a queue URL or name is rejected or silently useless.",
     anchors: ["Checkov CKV_AWS_116", "Serverless Rules: Async Lambda No Failure Destination", "Well-Architected REL05-BP03"],
     satisfy: "Give the function a FunctionEventInvokeConfig (functionName: the function's name) with destinationConfig.onFailure.destination = an encrypted SQS queue's arn (HardenedFunction does), or a deadLetterConfig.targetArn = a queue's or topic's arn.",
     enforcementLevel: "mandatory",
     severity: "high",
+    configSchema: {
+        properties: {
+            minimumRetentionSeconds: { type: "integer", minimum: 60, maximum: 1209600, default: SQS_DEFAULT_RETENTION, description: "Shortest time a failure queue keeps a failed event, in seconds (SQS's default: 4 days)." },
+        },
+    },
 }, {
-    check: ({ graph, each, report }) => each(graph.ofType(T.function), (fn) => {
+    check: ({ graph, each, report, config }) => each(graph.ofType(T.function), (fn) => {
         if (isSet(fn.props, "deadLetterConfig", "targetArn")) {
-            const problem = destinationProblem(graph, rawPath(fn.props, "deadLetterConfig", "targetArn"), graph.inputSources(fn, "deadLetterConfig"), DLQ_SERVICES);
+            const target = rawPath(fn.props, "deadLetterConfig", "targetArn");
+            const deps = graph.inputSources(fn, "deadLetterConfig");
+            const problem = destinationProblem(graph, target, deps, DLQ_SERVICES) ?? retentionProblem(graph, target, deps, config.minimumRetentionSeconds);
             if (problem) {
                 report(fn, `${label(fn)}'s deadLetterConfig.targetArn: ${problem}.`);
             }
@@ -61,7 +82,9 @@ export const policy = stackRule({
             return;
         }
         for (const c of withDestination) {
-            const problem = destinationProblem(graph, rawPath(c.props, "destinationConfig", "onFailure", "destination"), graph.inputSources(c, "destinationConfig"), DESTINATION_SERVICES);
+            const target = rawPath(c.props, "destinationConfig", "onFailure", "destination");
+            const deps = graph.inputSources(c, "destinationConfig");
+            const problem = destinationProblem(graph, target, deps, DESTINATION_SERVICES) ?? retentionProblem(graph, target, deps, config.minimumRetentionSeconds);
             if (problem) {
                 report(c, `${label(c)}'s onFailure destination: ${problem}.`);
             }

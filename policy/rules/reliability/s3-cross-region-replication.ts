@@ -13,7 +13,7 @@ interface Settings extends RoleSettings {
 export const policy = stackRule<Settings>({
     name: "s3-cross-region-replication",
     pillar: "reliability",
-    description: "On a primary stack, every bucket replicates (an Enabled rule) to a bucket in another region.",
+    description: "On a primary stack, every bucket replicates all of its objects (an Enabled rule without a narrowing filter) to a bucket in another region.",
     rationale: "The store must survive the loss of its region: only a copy in another region, kept current by replication, gives the standby something to serve after a failover.",
     anchors: ["Checkov CKV_AWS_144", "Security Hub S3.7", "AWS Config s3-bucket-replication-enabled", "Well-Architected REL10-BP01"],
     satisfy: "Create a BucketReplicationConfig for the bucket with an Enabled rule whose destination is the peer region's bucket ARN, and name the replica key (in the peer region) by its ARN. Standby stacks (role tag \"standby\") are not required to replicate; a promoted standby whose peer is down runs with this rule set to advisory (policy/failover.policy-config.json).",
@@ -35,6 +35,9 @@ export const policy = stackRule<Settings>({
         const active = rules.filter((r) => r.enabled);
         if (active.length === 0) {
             report(rules[0]?.source ?? bucket, `${label(bucket)}'s replication has no Enabled rule: nothing is replicated.`);
+        }
+        if (active.length > 0 && !active.some((r) => r.allObjects)) {
+            report(active[0].source, `${label(bucket)}'s Enabled replication rules all filter (${active.map((r) => `${r.id}: ${JSON.stringify(r.filter)}`).join(", ")}): objects outside the filter (manifests, the canary's probes) are never copied to the other region.`);
         }
         const from = regionOf(bucket);
         for (const rule of active) {

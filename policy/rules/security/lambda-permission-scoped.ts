@@ -12,6 +12,9 @@ const SERVICE_PRINCIPAL = /^([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 /** The ARN service of the resources each principal acts for, where it differs from the principal's name. */
 const SOURCE_ARN_SERVICE: Record<string, string> = { apigateway: "execute-api", "elasticloadbalancing": "elasticloadbalancing" };
 
+/** What a trigger needs (Lambda Developer Guide, "Using resource-based policies in Lambda"). */
+const INVOKE_ACTIONS = ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"];
+
 interface Settings {
     requireSourceAccountFor: string[];
     accountWideSourcePrincipals: string[];
@@ -51,6 +54,10 @@ export const policy = stackRule<Settings>({
     },
 }, {
     check: ({ graph, each, report, config }) => each(graph.ofType(T.permission), (p) => {
+        const action = known(p.props, "action");
+        if (!INVOKE_ACTIONS.includes(action as string)) {
+            report(p, `${label(p)} grants ${JSON.stringify(action)}: a resource-based permission for invocation names lambda:InvokeFunction or lambda:InvokeFunctionUrl, no wildcard.`);
+        }
         const principal = known(p.props, "principal");
         if (principal === "*") {
             if (!isSet(p.props, "principalOrgId") && known(p.props, "functionUrlAuthType") !== "AWS_IAM") {
