@@ -1,7 +1,7 @@
-// Regenerates the rules and settings tables of docs/policy.md from
-// the pack's own metadata (the rules' pillar, anchors, default level, how to satisfy them, config
-// schemas), between the markers <!-- rules:begin --> / <!-- rules:end --> and <!-- settings:begin --> /
-// <!-- settings:end -->. Run: npx ts-node tools/docs/policyDocs.ts (a test fails when either is out of date).
+// Regenerates the generated sections of docs/policy.md from the pack's own metadata (each rule's
+// pillar, description, rationale, anchors, default level, how to satisfy it, config schema), between
+// the markers <!-- generated:NAME --> and <!-- /generated:NAME --> (NAME: summary, rules, settings).
+// Run: npx ts-node tools/docs/policyDocs.ts (a test fails when docs/policy.md is out of date).
 import * as fs from "fs";
 import * as path from "path";
 import { PILLARS } from "../../policy/lib/metadata";
@@ -12,13 +12,19 @@ export const POLICY_DOC = path.join(__dirname, "..", "..", "docs", "policy.md");
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+export function summary(docs: RuleDoc[] = ruleDocs()): string {
+    const counts = Object.entries(PILLARS).map(([pillar, title]) => `${docs.filter((d) => d.pillar === pillar).length} ${title.toLowerCase()}`);
+    const advisory = docs.filter((d) => d.enforcementLevel !== "mandatory").map((d) => `\`${d.name}\``);
+    return `${docs.length} policies: ${counts.join(", ")}. Every rule is \`mandatory\` by default${advisory.length > 0 ? ` except ${advisory.join(", ")}` : ""}.`;
+}
+
 export function rulesTable(docs: RuleDoc[] = ruleDocs()): string {
     const lines: string[] = [];
     for (const [pillar, title] of Object.entries(PILLARS)) {
         const rules = docs.filter((d) => d.pillar === pillar);
-        lines.push(`### ${title} (${rules.length})`, "", "| Rule | What it requires | Anchors | Default | How to satisfy |", "|---|---|---|---|---|");
+        lines.push(`### ${title}`, "", "| Rule | What it requires | Why | Anchors | Default | How to satisfy |", "|---|---|---|---|---|---|");
         for (const d of rules) {
-            lines.push(`| \`${d.name}\` | ${cell(d.description)} | ${cell(d.anchors.join("; "))} | ${d.enforcementLevel} | ${cell(d.satisfy)} |`);
+            lines.push(`| <a id="${d.name}"></a>\`${d.name}\` | ${cell(d.description)} | ${cell(d.rationale)} | ${cell(d.anchors.join("; "))} | ${d.enforcementLevel} | ${cell(d.satisfy)} |`);
         }
         lines.push("");
     }
@@ -38,9 +44,10 @@ export function settingsTable(docs: RuleDoc[] = ruleDocs()): string {
     return lines.join("\n");
 }
 
-function replaceBlock(file: string, text: string, name: string, content: string): string {
-    const begin = `<!-- ${name}:begin -->`;
-    const end = `<!-- ${name}:end -->`;
+/** `text` with the block between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` replaced. */
+export function replaceBlock(file: string, text: string, name: string, content: string): string {
+    const begin = `<!-- generated:${name} -->`;
+    const end = `<!-- /generated:${name} -->`;
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
     if (from < 0 || to < from) {
@@ -49,10 +56,13 @@ function replaceBlock(file: string, text: string, name: string, content: string)
     return `${text.slice(0, from + begin.length)}\n${content}\n${text.slice(to)}`;
 }
 
-/** docs/policy.md with both generated blocks brought up to date. */
+/** docs/policy.md with every generated block brought up to date. */
 export function renderedPolicyDoc(): string {
-    const text = fs.readFileSync(POLICY_DOC, "utf8");
-    return replaceBlock(POLICY_DOC, replaceBlock(POLICY_DOC, text, "rules", rulesTable()), "settings", settingsTable());
+    let text = fs.readFileSync(POLICY_DOC, "utf8");
+    for (const [name, content] of [["summary", summary()], ["rules", rulesTable()], ["settings", settingsTable()]] as const) {
+        text = replaceBlock(POLICY_DOC, text, name, content);
+    }
+    return text;
 }
 
 if (require.main === module) {
