@@ -129,6 +129,11 @@ export function resourceRule<C = Record<string, never>>(doc: RuleDoc, spec: Reso
             messages.forEach((m) => reportViolation(m));
         },
     };
+    // A rule about one type says so the way @pulumi/policy's own validateResourceOfType does: the server
+    // then skips other resources before deserializing their properties (server.js, "Fast check").
+    if (types.size === 1) {
+        Object.defineProperty(policy.validateResource, "__pulumiType", { value: [...types][0] });
+    }
     if (spec.remediate) {
         const remediate = spec.remediate;
         policy.remediateResource = (args: ResourceValidationArgs) => {

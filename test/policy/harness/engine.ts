@@ -109,9 +109,20 @@ function freezeMap(map: Map<string, string>): ReadonlyMap<string, string> {
     }) as unknown as ReadonlyMap<string, string>;
 }
 
-/** Properties as the server hands them to a policy: Struct → deserializeProperties → unknownCheckingProxy. */
+/** The google.protobuf.Struct the engine sends (decoded once per request, as gRPC does). */
+const structs = new WeakMap<object, any>();
+function structOf(wire: Record<string, unknown>): any {
+    let struct = structs.get(wire);
+    if (!struct) {
+        struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(wire)));
+        structs.set(wire, struct);
+    }
+    return struct;
+}
+
+/** Properties as the server hands them to a policy: Struct → deserializeProperties → unknownCheckingProxy (anew for each policy, as the server does). */
 function engineProps(wire: Record<string, unknown>): Record<string, any> {
-    return proxy.unknownCheckingProxy(deserialize.deserializeProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(wire))), false));
+    return proxy.unknownCheckingProxy(deserialize.deserializeProperties(structOf(wire), false));
 }
 
 function options(r: EngineResource): any {
@@ -162,6 +173,12 @@ export async function runPolicies(policies: TandemPolicy[], resources: EngineRes
                 continue;
             }
             const reportLevel: Level = level === "remediate" ? "mandatory" : level;
+            // The server's fast check: a validation that names its type skips other types before deserializing.
+            const pulumiType = (p.validateResource as any).__pulumiType;
+            if (!Array.isArray(p.validateResource) && typeof pulumiType === "string" && pulumiType !== r.type) {
+                notApplicable[p.name] = (notApplicable[p.name] ?? 0) + 1;
+                continue;
+            }
             const props = engineProps(r.inputs);
             const args: any = {
                 type: r.type, props, urn: r.urn, name: r.name, opts: options(r), stackTags,
