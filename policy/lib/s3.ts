@@ -182,6 +182,8 @@ export interface ReplicationRule {
     replicationTime: boolean;
     /** The resources the rules (or the inline configuration) were computed from. */
     sources: PolicyResource[];
+    /** Whether replica modification sync is on (undefined for the inline form, which cannot express it). */
+    replicaModifications?: boolean;
     /** Whether the rule selects every object (no prefix or tag filter). */
     allObjects: boolean;
     /** The rule's filter, for messages. */
@@ -202,6 +204,7 @@ export function replicationRules(graph: StackGraph, bucket: PolicyResource): Rep
         destination: rawPath(rule, "destination", "bucket"),
         replicaKmsKeyId: rawPath(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId"),
         kmsObjects: known(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "status") === "Enabled",
+        replicaModifications: known(rule, "sourceSelectionCriteria", "replicaModifications", "status") === "Enabled",
         deleteMarkers: known(rule, "deleteMarkerReplication", "status") === "Enabled",
         metrics: enabled(known(rule, "destination", "metrics", "status")),
         replicationTime: enabled(known(rule, "destination", "replicationTime", "status")),

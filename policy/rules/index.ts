@@ -42,6 +42,7 @@ import { policy as lambdaFunctionAlarms } from "./reliability/lambda-function-al
 import { policy as lambdaReservedConcurrency } from "./reliability/lambda-reserved-concurrency";
 import { policy as lambdaSupportedRuntime } from "./reliability/lambda-supported-runtime";
 import { policy as lambdaTimeoutWithinTriggerLimit } from "./reliability/lambda-timeout-within-trigger-limit";
+import { policy as lambdaTriggerNamesFunctionArn } from "./reliability/lambda-trigger-names-function-arn";
 import { policy as s3CrossRegionReplication } from "./reliability/s3-cross-region-replication";
 import { policy as s3NotificationNoRecursiveTrigger } from "./reliability/s3-notification-no-recursive-trigger";
 import { policy as s3ReplicationAlarmHasMetrics } from "./reliability/s3-replication-alarm-has-metrics";
@@ -49,6 +50,7 @@ import { policy as s3ReplicationDeleteMarkers } from "./reliability/s3-replicati
 import { policy as s3ReplicationDestinationValid } from "./reliability/s3-replication-destination-valid";
 import { policy as s3ReplicationKmsObjects } from "./reliability/s3-replication-kms-objects";
 import { policy as s3ReplicationLagAlarm } from "./reliability/s3-replication-lag-alarm";
+import { policy as s3ReplicationReplicaModifications } from "./reliability/s3-replication-replica-modifications";
 import { policy as s3ReplicationRolePermissions } from "./reliability/s3-replication-role-permissions";
 import { policy as s3VersioningEnabled } from "./reliability/s3-versioning-enabled";
 import { policy as sqsFailureQueueAlarm } from "./reliability/sqs-failure-queue-alarm";
@@ -103,6 +105,7 @@ const rules: TandemPolicy[] = [
     lambdaReservedConcurrency,
     lambdaSupportedRuntime,
     lambdaTimeoutWithinTriggerLimit,
+    lambdaTriggerNamesFunctionArn,
     s3CrossRegionReplication,
     s3NotificationNoRecursiveTrigger,
     s3ReplicationAlarmHasMetrics,
@@ -110,6 +113,7 @@ const rules: TandemPolicy[] = [
     s3ReplicationDestinationValid,
     s3ReplicationKmsObjects,
     s3ReplicationLagAlarm,
+    s3ReplicationReplicaModifications,
     s3ReplicationRolePermissions,
     s3VersioningEnabled,
     sqsFailureQueueAlarm,

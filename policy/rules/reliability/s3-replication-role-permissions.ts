@@ -31,7 +31,7 @@ export const policy = stackRule({
 }, {
     check: ({ graph, each, report }) => each(graph.ofType(...BUCKET), (bucket) => {
         const source = bucketArn(bucket);
-        const sourceKeys = encryptionRules(graph, bucket).map((r) => r.kmsKeyId).filter(known).filter((k) => k.startsWith("arn:"));
+        const sourceKeys = encryptionRules(graph, bucket).map((r) => r.kmsKeyId).filter(known).filter((k) => /^arn:aws[a-z-]*:kms:[^:]*:[^:]*:key\//.test(k));
         for (const rule of replicationRules(graph, bucket).filter((r) => r.enabled)) {
             for (const role of graph.candidatesFor(rule.role, rule.roleSources, [T.role], ["arn"])) {
                 const statements = roleGrants(graph, role).documents.flatMap((d) => statementsOf(d).statements);
@@ -48,7 +48,8 @@ export const policy = stackRule({
                 }
                 if (rule.kmsObjects === true) {
                     sourceKeys.forEach((k) => needed.push(["kms:Decrypt", k]));
-                    if (known(rule.replicaKmsKeyId) && rule.replicaKmsKeyId.startsWith("arn:")) {
+                    // An alias ARN is authorized on the key it points to, which the pack cannot resolve offline.
+                    if (known(rule.replicaKmsKeyId) && /^arn:aws[a-z-]*:kms:[^:]*:[^:]*:key\//.test(rule.replicaKmsKeyId)) {
                         needed.push(["kms:Encrypt", rule.replicaKmsKeyId]);
                     }
                 }
