@@ -1,46 +1,163 @@
-// Relations between the resources of a stack, decided from what the engine knows even during a
-// preview: `propertyDependencies` (input name → the resources that input was computed from) and
-// `dependencies`. IDs and ARNs are unknown in a first preview, so they are never compared; a known
-// literal (a bucket name written as a plain string) is used only as a fallback.
+// Relations between the resources of a stack, decided from what the engine knows, and by the exact
+// attribute AWS uses: a resource refers to another when the input was computed from it
+// (`propertyDependencies`, known even in a first preview) AND, whenever both values are known, the
+// input equals the attribute AWS expects there (a function's `name` for an alarm's FunctionName
+// dimension, a role's `arn` for a function's `role`, ...). A value computed from the right resource
+// but holding the wrong attribute (its ARN where the name belongs) relates to nothing; a known literal
+// equal to the attribute relates even without a dependency (a name written as a plain string).
+//
+// Every lookup goes through indexes built once per stack (by type, by URN, by the resources an input
+// was computed from, by known top-level string values), so a rule over n resources costs O(n), not
+// O(n²): the pack has to check a 2,000-resource stack in seconds.
 import { PolicyResource } from "@pulumi/policy";
 import { isTaggable } from "./tags";
-import { isUnknown, rawGet } from "./values";
+import { asList, isUnknown, rawGet } from "./values";
+
+interface Reference {
+    r: PolicyResource;
+    prop: string;
+}
+
+/** A value is known when it is neither absent nor the engine's unknown sentinel. */
+export function knownValue(value: unknown): value is string | number | boolean | object {
+    return value !== undefined && value !== null && !isUnknown(value);
+}
+
+/** The known string values of `attrs` on `target` (its name, ARN, id, ...). */
+export function attributeValues(target: PolicyResource, attrs: readonly string[]): string[] {
+    return attrs.map((a) => rawGet(target.props, a)).filter((v): v is string => typeof v === "string" && v !== "" && !isUnknown(v));
+}
+
+/**
+ * Whether `value` (an input, or one element of a list input, whose input was computed from `deps`)
+ * refers to `target` by one of `attrs`:
+ * - a known string equal to one of the target's known attribute values: yes;
+ * - a known string while the target's attributes are all unknown (a preview): yes if computed from it;
+ * - any other known string: no, even when computed from the target (the wrong attribute);
+ * - an unknown value: yes if computed from the target (decided at deployment).
+ */
+export function refersTo(value: unknown, deps: readonly PolicyResource[] | undefined, target: PolicyResource, attrs: readonly string[]): boolean {
+    const computed = (deps ?? []).some((d) => d.urn === target.urn);
+    if (typeof value === "string" && !isUnknown(value)) {
+        const values = attributeValues(target, attrs);
+        if (values.includes(value)) {
+            return true;
+        }
+        return computed && values.length === 0;
+    }
+    return isUnknown(value) && computed;
+}
 
 export class StackGraph {
-    private readonly byType = new Map<string, PolicyResource[]>();
+    private readonly typeIndex = new Map<string, PolicyResource[]>();
+    private readonly urnIndex = new Map<string, PolicyResource>();
+    private reverseIndex?: Map<string, Reference[]>;
+    private literalIndex?: Map<string, Reference[]>;
+    private readonly valueIndexes = new Map<string, Map<string, PolicyResource[]>>();
 
     constructor(readonly resources: PolicyResource[]) {
         for (const r of resources) {
-            this.byType.set(r.type, [...(this.byType.get(r.type) ?? []), r]);
+            const list = this.typeIndex.get(r.type);
+            if (list) {
+                list.push(r);
+            } else {
+                this.typeIndex.set(r.type, [r]);
+            }
+            this.urnIndex.set(r.urn, r);
         }
     }
 
-    ofType(...types: string[]): PolicyResource[] {
-        return types.flatMap((t) => this.byType.get(t) ?? []);
+    ofType(...types: readonly string[]): PolicyResource[] {
+        return types.length === 1 ? (this.typeIndex.get(types[0]) ?? []) : types.flatMap((t) => this.typeIndex.get(t) ?? []);
+    }
+
+    private readonly memo = new Map<string, unknown>();
+
+    /** A value derived from the whole stack, computed once per stack (e.g. every alarm's metrics). */
+    cached<T>(key: string, build: () => T): T {
+        if (!this.memo.has(key)) {
+            this.memo.set(key, build());
+        }
+        return this.memo.get(key) as T;
+    }
+
+    byUrn(urn: string): PolicyResource | undefined {
+        return this.urnIndex.get(urn);
     }
 
     /** The resources `r`'s input `prop` was computed from, optionally only those of `types`. */
-    inputSources(r: PolicyResource, prop: string, types?: string[]): PolicyResource[] {
+    inputSources(r: PolicyResource, prop: string, types?: readonly string[]): PolicyResource[] {
         const sources = r.propertyDependencies[prop] ?? [];
         return types ? sources.filter((s) => types.includes(s.type)) : sources;
     }
 
-    /**
-     * Resources of `types` whose input `prop` refers to `target`: through propertyDependencies, or,
-     * when `literal` names the target's property that such an input would hold, by equal known strings
-     * (e.g. a side resource's `bucket: "name"` against the bucket's `bucket`).
-     */
-    referencing(target: PolicyResource, types: string[], prop: string, literal?: string[]): PolicyResource[] {
-        const targetValues = (literal ?? [])
-            .map((k) => rawGet(target.props, k))
-            .filter((v): v is string => typeof v === "string" && v !== "" && !isUnknown(v));
-        return this.ofType(...types).filter((r) => {
-            if ((r.propertyDependencies[prop] ?? []).some((d) => d.urn === target.urn)) {
-                return true;
+    /** Whether `r`'s input `prop` refers to `target` by one of `attrs` (see refersTo). */
+    refers(r: PolicyResource, prop: string, target: PolicyResource, attrs: readonly string[]): boolean {
+        return refersTo(rawGet(r.props, prop), r.propertyDependencies[prop], target, attrs);
+    }
+
+    /** Resources of `types` whose input `prop` refers to `target` by one of `attrs`. */
+    referencing(target: PolicyResource, types: readonly string[], prop: string, attrs: readonly string[]): PolicyResource[] {
+        const candidates = new Set<PolicyResource>();
+        for (const ref of this.reverse().get(target.urn) ?? []) {
+            if (ref.prop === prop && types.includes(ref.r.type)) {
+                candidates.add(ref.r);
             }
-            const v = rawGet(r.props, prop);
-            return typeof v === "string" && targetValues.includes(v);
-        });
+        }
+        for (const v of attributeValues(target, attrs)) {
+            for (const ref of this.literals().get(v) ?? []) {
+                if (ref.prop === prop && types.includes(ref.r.type)) {
+                    candidates.add(ref.r);
+                }
+            }
+        }
+        return [...candidates].filter((r) => this.refers(r, prop, target, attrs));
+    }
+
+    /**
+     * The resources of `types` that `r`'s input `prop` refers to by one of `attrs`: for a list input,
+     * each element is related on its own (the dependencies are those of the whole list).
+     */
+    referenced(r: PolicyResource, prop: string, types: readonly string[], attrs: readonly string[]): PolicyResource[] {
+        const deps = r.propertyDependencies[prop] ?? [];
+        const found = new Set<PolicyResource>();
+        for (const element of asList(rawGet(r.props, prop))) {
+            for (const target of this.candidatesFor(element, deps, types, attrs)) {
+                found.add(target);
+            }
+        }
+        return [...found];
+    }
+
+    /** The resources of `types` a single value (computed from `deps`) refers to by one of `attrs`. */
+    candidatesFor(value: unknown, deps: readonly PolicyResource[], types: readonly string[], attrs: readonly string[]): PolicyResource[] {
+        const candidates = new Set<PolicyResource>(deps.filter((d) => types.includes(d.type)));
+        if (typeof value === "string" && !isUnknown(value)) {
+            for (const t of this.ofTypeWithValue(types, attrs, value)) {
+                candidates.add(t);
+            }
+        }
+        return [...candidates].filter((t) => refersTo(value, deps, t, attrs));
+    }
+
+    private ofTypeWithValue(types: readonly string[], attrs: readonly string[], value: string): PolicyResource[] {
+        const key = `${types.join(",")}|${attrs.join(",")}`;
+        let index = this.valueIndexes.get(key);
+        if (!index) {
+            index = new Map();
+            for (const t of this.ofType(...types)) {
+                for (const v of attributeValues(t, attrs)) {
+                    const list = index.get(v);
+                    if (list) {
+                        list.push(t);
+                    } else {
+                        index.set(v, [t]);
+                    }
+                }
+            }
+            this.valueIndexes.set(key, index);
+        }
+        return index.get(value) ?? [];
     }
 
     /**
@@ -60,10 +177,53 @@ export class StackGraph {
         }
         return undefined;
     }
+
+    private reverse(): Map<string, Reference[]> {
+        if (!this.reverseIndex) {
+            this.reverseIndex = new Map();
+            for (const r of this.resources) {
+                for (const [prop, deps] of Object.entries(r.propertyDependencies)) {
+                    for (const d of deps) {
+                        const list = this.reverseIndex.get(d.urn);
+                        if (list) {
+                            list.push({ r, prop });
+                        } else {
+                            this.reverseIndex.set(d.urn, [{ r, prop }]);
+                        }
+                    }
+                }
+            }
+        }
+        return this.reverseIndex;
+    }
+
+    private literals(): Map<string, Reference[]> {
+        if (!this.literalIndex) {
+            this.literalIndex = new Map();
+            for (const r of this.resources) {
+                const props = r.props as Record<string, unknown>;
+                for (const prop of Object.keys(props)) {
+                    const v = rawGet(props, prop);
+                    if (typeof v === "string" && v !== "" && !isUnknown(v) && v.length < 2048) {
+                        const list = this.literalIndex.get(v);
+                        if (list) {
+                            list.push({ r, prop });
+                        } else {
+                            this.literalIndex.set(v, [{ r, prop }]);
+                        }
+                    }
+                }
+            }
+        }
+        return this.literalIndex;
+    }
 }
 
 /** Inputs through which a non-taggable resource names the resource it configures. */
 const OWNER_INPUTS = ["bucket", "role", "function", "functionName", "keyId", "targetKeyId", "user", "group", "topic", "queueUrl"];
+
+/** Region codes as AWS writes them (us-east-1, ap-southeast-4, eu-central-2, us-gov-west-1, ...). */
+export const REGION_CODE = /\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d)\b/;
 
 /** The region a resource is deployed to: its own `region` input (v7), else its provider's. */
 export function regionOf(r: { props: unknown; provider?: { props: unknown } }): string | undefined {

@@ -1,12 +1,13 @@
-// How a Tandem rule is declared: its documentation (pillar, anchors, how to satisfy it) travels with
-// it, in the policy's `tags` and `remediationSteps`, so `pulumi preview`, the offline runner (which
-// learns them through GetAnalyzerInfo) and the README table all read the same metadata.
+// How a Tandem rule is declared: its documentation (pillar, rationale, anchors, how to satisfy it)
+// travels with it, in the policy's `tags` and `remediationSteps` (and, in-process, its `doc`), so `pulumi preview`, the
+// offline runner (which learns them through GetAnalyzerInfo) and docs/policy.md all read the same
+// metadata.
 // The wrappers add what every rule needs: schema defaults for its settings, exemptions, and, for
 // stack rules, checking each resource on its own so one value unknown during a preview does not hide
 // the verdicts on every other resource.
 import {
     EnforcementLevel, PolicyConfigSchema, PolicyProviderResource, PolicyResource, ReportViolation,
-    ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationPolicy,
+    ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { validExemption } from "./exemptions";
 import { StackGraph } from "./graph";
@@ -15,13 +16,15 @@ import { ownTags } from "./tags";
 import { isUnknownValueError } from "./values";
 
 
-/** Everything the README table and `plan --json` say about a rule. */
+/** Everything docs/policy.md and `plan --json` say about a rule. */
 export interface RuleDoc {
     /** lowercase-with-hyphens, `<service>-<what is required>`. */
     name: string;
     pillar: Pillar;
     /** One sentence: what the rule requires. */
     description: string;
+    /** Why: what goes wrong without it. */
+    rationale: string;
     /** The public controls it covers, e.g. `Checkov CKV_AWS_145`, `Security Hub S3.17`. */
     anchors: string[];
     /** How to satisfy it in this program's terms. */
@@ -31,8 +34,7 @@ export interface RuleDoc {
     configSchema?: PolicyConfigSchema;
 }
 
-export type TandemPolicy = (ResourceValidationPolicy | StackValidationPolicy) & { tags: string[]; remediationSteps: string };
-
+export type TandemPolicy = (ResourceValidationPolicy | StackValidationPolicy) & { tags: string[]; remediationSteps: string; readonly doc: RuleDoc };
 
 function metadata(doc: RuleDoc) {
     return {
@@ -44,6 +46,12 @@ function metadata(doc: RuleDoc) {
         tags: [`${PILLAR_TAG}${doc.pillar}`, ...doc.anchors.map((a) => `${ANCHOR_TAG}${a}`)],
         remediationSteps: doc.satisfy,
     };
+}
+
+/** Attaches the rule's documentation without making it part of what the server copies into diagnostics. */
+function withDoc<P extends object>(policy: P, doc: RuleDoc): P & { readonly doc: RuleDoc } {
+    Object.defineProperty(policy, "doc", { value: doc, enumerable: false });
+    return policy as P & { readonly doc: RuleDoc };
 }
 
 /**
@@ -77,6 +85,11 @@ export interface ResourceRuleSpec<C> {
     /** The resource types the rule applies to; others are reported as not applicable. */
     types: readonly string[];
     check(r: ResourceCheck<C>): void;
+    /**
+     * What an exemption from this rule may excuse: returns why the exemption does not hold for this
+     * resource (the violation is then reported anyway), or undefined when it does.
+     */
+    exemptionPremise?(r: ResourceCheck<C>): string | undefined;
     /** Safe, automatic fixes: returns the new inputs, or undefined to leave the resource alone. */
     remediate?(args: ResourceValidationArgs, config: C): Promise<Record<string, any> | undefined> | Record<string, any> | undefined;
 }
@@ -95,17 +108,32 @@ export function resourceRule<C = Record<string, never>>(doc: RuleDoc, spec: Reso
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             applies(args);
             const messages: string[] = [];
-            spec.check({
+            const check: ResourceCheck<C> = {
                 type: args.type, name: args.name, urn: args.urn, props: args.props, provider: args.provider,
                 config: settings<C>(doc, args.getConfig()),
                 report: (m) => messages.push(m),
                 notApplicable: (reason) => args.notApplicable(reason),
-            });
-            if (messages.length > 0 && !validExemption(ownTags(args.props), doc.name)) {
-                messages.forEach((m) => reportViolation(m));
+            };
+            spec.check(check);
+            if (messages.length === 0) {
+                return;
             }
+            if (validExemption(ownTags(args.props), doc.name)) {
+                const broken = spec.exemptionPremise?.(check);
+                if (broken === undefined) {
+                    return;
+                }
+                messages.forEach((m) => reportViolation(`${m} (The exemption does not cover this: ${broken}.)`));
+                return;
+            }
+            messages.forEach((m) => reportViolation(m));
         },
     };
+    // A rule about one type says so the way @pulumi/policy's own validateResourceOfType does: the server
+    // then skips other resources before deserializing their properties (server.js, "Fast check").
+    if (types.size === 1) {
+        Object.defineProperty(policy.validateResource, "__pulumiType", { value: [...types][0] });
+    }
     if (spec.remediate) {
         const remediate = spec.remediate;
         policy.remediateResource = (args: ResourceValidationArgs) => {
@@ -116,7 +144,7 @@ export function resourceRule<C = Record<string, never>>(doc: RuleDoc, spec: Reso
             return remediate(args, settings<C>(doc, args.getConfig()));
         };
     }
-    return policy;
+    return withDoc(policy, doc);
 }
 
 export interface StackCheck<C> {
@@ -136,23 +164,33 @@ export interface StackRuleSpec<C> {
     check(ctx: StackCheck<C>): void;
     /** False for the rules about exemptions themselves (an exemption cannot exempt from its own audit). */
     honourExemptions?: boolean;
+    /**
+     * What an exemption from this rule may excuse: given the exempted resource, returns why the
+     * exemption does not hold (the violation is then reported anyway), or undefined when it does.
+     */
+    exemptionPremise?(holder: PolicyResource, graph: StackGraph, config: C): string | undefined;
 }
 
 /** A rule over the whole stack (the engine's AnalyzeStack call): relations between resources. */
 export function stackRule<C = Record<string, never>>(doc: RuleDoc, spec: StackRuleSpec<C>): TandemPolicy {
-    return {
+    return withDoc({
         ...metadata(doc),
-        validateStack: (args, reportViolation) => {
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
             const graph = new StackGraph(args.resources);
             const undecided: { subject: PolicyResource; error: Error }[] = [];
+            const config = settings<C>(doc, args.getConfig());
             spec.check({
                 graph,
-                config: settings<C>(doc, args.getConfig()),
+                config,
                 stackTags: args.stackTags,
                 report: (resource, message) => {
                     const holder = graph.exemptionHolder(resource);
                     if (spec.honourExemptions !== false && holder && validExemption(ownTags(holder.props), doc.name)) {
-                        return;
+                        const broken = spec.exemptionPremise?.(holder, graph, config);
+                        if (broken === undefined) {
+                            return;
+                        }
+                        message = `${message} (The exemption does not cover this: ${broken}.)`;
                     }
                     reportViolation(message, resource.urn);
                 },
@@ -177,5 +215,5 @@ export function stackRule<C = Record<string, never>>(doc: RuleDoc, spec: StackRu
                 throw first.error;
             }
         },
-    };
+    }, doc);
 }

@@ -37,3 +37,11 @@ export function mandatory(report: PolicyReport): Violation[] {
 export function listed(violations: Violation[]): string {
     return violations.map((v) => `${v.level} ${v.policy} ${v.urn.split("::").pop()}: ${v.message}`).join("\n") || "(none)";
 }
+
+/** The inventory without the resources `remove` selects (as if the program no longer declared them). */
+export function withoutResources(inventory: Inventory, remove: (r: RecordedResource) => boolean): Inventory {
+    if (!inventory.resources.some(remove)) {
+        throw new Error("withoutResources: no resource matches");
+    }
+    return { ...inventory, resources: inventory.resources.filter((r) => !remove(r)) };
+}

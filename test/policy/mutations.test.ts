@@ -1,44 +1,88 @@
-// The mutation suite (npm run mutate) as tests: every named defect injected into the real program is
-// caught by the rule it targets; every rule is the target of at least one mutation, so every rule has
-// a violating case as well as the compliant one the shipped stacks give.
+// The whole-program negative suite (npm run mutate): every realistic mistake injected into the real
+// program is caught by the rule it names, with a mandatory violation on the resource it names; and
+// the in-process run the suite uses gives the very verdicts of the pack served over gRPC as the
+// engine drives it (checked on a sample of every kind of case).
 import { strict as assert } from "assert";
 import { policies } from "../../policy/rules";
-import { EXEMPTIONS_LISTED } from "../../policy/lib/metadata";
 import { evaluateStack } from "../../tools/engine/evaluate";
-import { MUTATIONS, MutationResult, runMutations } from "./mutations";
 import { PolicyHost } from "../../tools/engine/policyHost";
-import { listed } from "./helpers";
+import { runPolicies } from "./harness/engine";
+import { engineResources, STACK_TAGS } from "./harness/inventory";
+import { loadRuleFixtures } from "./harness/fixtures";
+import { CaseClass, CaseStacks, MUTATIONS, MutationResult, runMutations, verdict } from "./mutations";
 
-describe("mutation suite: each defect is caught by the rule it targets", function () {
-    let host: PolicyHost;
+const CLASSES: CaseClass[] = ["relations", "wildcards", "conditions", "roles", "new rules", "exemptions"];
+
+/**
+ * Cases run through the served pack too: of each class, the first case of each stack, the first
+ * preview, the first that goes through the program's code path and the first that changes the
+ * stack configuration.
+ */
+function hostSample() {
+    const seen = new Set<string>();
+    return MUTATIONS.filter((m) => {
+        const keys = [`${m.class}/${m.stack}`, ...(m.preview ? [`${m.class}/preview`] : []), ...(m.transformations ? [`${m.class}/program`] : []), ...(m.config ? [`${m.class}/config`] : [])];
+        const pick = keys.some((k) => !seen.has(k));
+        keys.forEach((k) => seen.add(k));
+        return pick;
+    });
+}
+
+const comparable = (vs: { policy: string; level: string; urn: string; message: string }[]) => vs
+    .filter((v) => v.policy !== "policy-exemptions")
+    .map((v) => `${v.policy} ${v.level} ${v.urn} ${v.message}`)
+    .sort();
+
+describe("whole-program negative suite", function () {
     let results: MutationResult[] = [];
 
     before(async function () {
         this.timeout(600_000);
-        host = await PolicyHost.start();
-        results = await runMutations(host, MUTATIONS);
+        results = await runMutations(MUTATIONS);
     });
-    after(async () => host?.stop());
 
-    it("has at least 30 uniquely named mutations, each targeting a rule of the pack", () => {
-        assert.ok(MUTATIONS.length >= 30, `${MUTATIONS.length} mutations`);
+    it("has uniquely named cases, each targeting a rule of the pack, covering every class of mistake", () => {
         assert.equal(new Set(MUTATIONS.map((m) => m.name)).size, MUTATIONS.length);
         const names = new Set(policies.map((p) => p.name));
-        assert.deepEqual(MUTATIONS.filter((m) => !names.has(m.rule)).map((m) => m.rule), []);
+        assert.deepEqual(MUTATIONS.filter((m) => !names.has(m.rule)).map((m) => m.name), []);
+        assert.deepEqual(CLASSES.filter((c) => !MUTATIONS.some((m) => m.class === c)), []);
+        assert.ok(MUTATIONS.some((m) => m.preview) && MUTATIONS.some((m) => m.transformations) && MUTATIONS.some((m) => m.config));
     });
 
-    it("targets every rule (the exemption list excepted: it never reports a violation)", () => {
-        const targeted = new Set(MUTATIONS.map((m) => m.rule));
-        assert.deepEqual(policies.map((p) => p.name).filter((n) => n !== EXEMPTIONS_LISTED && !targeted.has(n)), []);
+    it("every rule that can block has a negative case, in its fixtures or in the program", () => {
+        const fixtures = loadRuleFixtures();
+        const negative = new Set([...MUTATIONS.map((m) => m.rule), ...fixtures.filter((f) => f.cases.some((c) => c.expect !== "pass")).map((f) => f.rule)]);
+        assert.deepEqual(policies.map((p) => p.name).filter((n) => !negative.has(n)), []);
     });
 
     for (const m of MUTATIONS) {
-        it(`${m.name} → ${m.rule}`, () => {
+        it(`${m.name} → ${m.rule} on ${m.flags[1]} [${m.stack}${m.preview ? ", preview" : ""}]`, () => {
             const r = results.find((x) => x.mutation === m);
             assert.ok(r, "the suite ran it");
-            assert.ok(r.killed, `${m.description}: ${r.detail}\n${listed(r.report.violations)}`);
+            assert.ok(r.killed, `${m.description}: ${r.detail}`);
         });
     }
+
+    describe("the served pack gives the same verdicts as the in-process run", function () {
+        let host: PolicyHost;
+        const stacks = new CaseStacks();
+        before(async function () {
+            this.timeout(120_000);
+            host = await PolicyHost.start();
+        });
+        after(async () => host?.stop());
+
+        for (const m of hostSample()) {
+            it(`${m.name} [${m.class}]`, async function () {
+                this.timeout(120_000);
+                const inv = await stacks.inventory(m);
+                const served = await host.run(inv);
+                const inProcess = await runPolicies(policies, engineResources(inv), { stackTags: STACK_TAGS });
+                assert.deepEqual(comparable(inProcess.violations), comparable(served.violations));
+                assert.ok(verdict(m, served.violations).killed, `not caught through the served pack: ${verdict(m, served.violations).detail}`);
+            });
+        }
+    });
 
     it("evaluating without stack traces (the default) records the same stack as with them", async () => {
         const normal = await evaluateStack("dr", { stackTraces: true });

@@ -1,25 +1,25 @@
-// Regenerates the rules and settings tables of docs/policy.md, and the rules table of README.md, from
-// the pack's own metadata (the rules' pillar, anchors, default level, how to satisfy them, config
-// schemas), between the markers <!-- rules:begin --> / <!-- rules:end --> and <!-- settings:begin --> /
-// <!-- settings:end -->. Run: npx ts-node tools/docs/policyDocs.ts (a test fails when either is out of date).
-import * as fs from "fs";
-import * as path from "path";
+// The generated sections of docs/policy.md (summary, rules, settings), from the pack's own metadata:
+// each rule's pillar, description, rationale, anchors, default level, how to satisfy it, config schema.
+// `npm run docs` writes them.
 import { PILLARS } from "../../policy/lib/metadata";
 import { RuleDoc } from "../../policy/lib/rule";
 import { ruleDocs } from "../../policy/rules";
 
-export const POLICY_DOC = path.join(__dirname, "..", "..", "docs", "policy.md");
-export const README = path.join(__dirname, "..", "..", "README.md");
-
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function summary(docs: RuleDoc[] = ruleDocs()): string {
+    const counts = Object.entries(PILLARS).map(([pillar, title]) => `${docs.filter((d) => d.pillar === pillar).length} ${title.toLowerCase()}`);
+    const advisory = docs.filter((d) => d.enforcementLevel !== "mandatory").map((d) => `\`${d.name}\``);
+    return `${docs.length} policies: ${counts.join(", ")}. Every rule is \`mandatory\` by default${advisory.length > 0 ? ` except ${advisory.join(", ")}` : ""}.`;
+}
 
 export function rulesTable(docs: RuleDoc[] = ruleDocs()): string {
     const lines: string[] = [];
     for (const [pillar, title] of Object.entries(PILLARS)) {
         const rules = docs.filter((d) => d.pillar === pillar);
-        lines.push(`### ${title} (${rules.length})`, "", "| Rule | What it requires | Anchors | Default | How to satisfy |", "|---|---|---|---|---|");
+        lines.push(`### ${title}`, "", "| Rule | What it requires | Why | Anchors | Default | How to satisfy |", "|---|---|---|---|---|---|");
         for (const d of rules) {
-            lines.push(`| \`${d.name}\` | ${cell(d.description)} | ${cell(d.anchors.join("; "))} | ${d.enforcementLevel} | ${cell(d.satisfy)} |`);
+            lines.push(`| <a id="${d.name}"></a>\`${d.name}\` | ${cell(d.description)} | ${cell(d.rationale)} | ${cell(d.anchors.join("; "))} | ${d.enforcementLevel} | ${cell(d.satisfy)} |`);
         }
         lines.push("");
     }
@@ -37,32 +37,4 @@ export function settingsTable(docs: RuleDoc[] = ruleDocs()): string {
         }
     }
     return lines.join("\n");
-}
-
-function replaceBlock(file: string, text: string, name: string, content: string): string {
-    const begin = `<!-- ${name}:begin -->`;
-    const end = `<!-- ${name}:end -->`;
-    const from = text.indexOf(begin);
-    const to = text.indexOf(end);
-    if (from < 0 || to < from) {
-        throw new Error(`${file} has no ${begin} ... ${end} block`);
-    }
-    return `${text.slice(0, from + begin.length)}\n${content}\n${text.slice(to)}`;
-}
-
-/** docs/policy.md with both generated blocks brought up to date. */
-export function renderedPolicyDoc(): string {
-    const text = fs.readFileSync(POLICY_DOC, "utf8");
-    return replaceBlock(POLICY_DOC, replaceBlock(POLICY_DOC, text, "rules", rulesTable()), "settings", settingsTable());
-}
-
-/** README.md with its rules table brought up to date (the settings stay in docs/policy.md). */
-export function renderedReadme(): string {
-    return replaceBlock(README, fs.readFileSync(README, "utf8"), "rules", rulesTable());
-}
-
-if (require.main === module) {
-    fs.writeFileSync(POLICY_DOC, renderedPolicyDoc());
-    fs.writeFileSync(README, renderedReadme());
-    console.log(`wrote ${POLICY_DOC} and ${README}`);
 }

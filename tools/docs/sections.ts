@@ -9,6 +9,7 @@ import { evaluateStack, ROOT, STACKS } from "../engine/evaluate";
 import { PREFLIGHT_RULES } from "../engine/preflight/rules";
 import { configTable, withProjectConfig } from "./configDocs";
 import { markdownSection, Section } from "./generate";
+import { rulesTable, settingsTable, summary } from "./policyDocs";
 import { TAGGABLE_TYPES_FILE, taggableTypesJson } from "./taggableTypes";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -95,5 +96,8 @@ export const SECTIONS: Section[] = [
     markdownSection("docs/configuration.md", "config", configTable),
     { file: "Pulumi.yaml", name: "config", apply: withProjectConfig },
     markdownSection("docs/architecture.md", "diagrams", () => allDiagrams()),
+    markdownSection("docs/policy.md", "summary", () => summary()),
+    markdownSection("docs/policy.md", "rules", () => rulesTable()),
+    markdownSection("docs/policy.md", "settings", () => settingsTable()),
     wholeFile(path.relative(ROOT, TAGGABLE_TYPES_FILE), taggableTypesJson),
 ];

@@ -1,0 +1,40 @@
+// Resource type tokens of @pulumi/aws 7 the rules look at (current tokens; the deprecated S3 `V2`
+// aliases are listed in s3.ts).
+
+export const T = {
+    function: "aws:lambda/function:Function",
+    functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+    permission: "aws:lambda/permission:Permission",
+    eventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
+    eventRule: "aws:cloudwatch/eventRule:EventRule",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    eventBus: "aws:cloudwatch/eventBus:EventBus",
+    queue: "aws:sqs/queue:Queue",
+    redrivePolicy: "aws:sqs/redrivePolicy:RedrivePolicy",
+    topic: "aws:sns/topic:Topic",
+    key: "aws:kms/key:Key",
+    replicaKey: "aws:kms/replicaKey:ReplicaKey",
+    externalKey: "aws:kms/externalKey:ExternalKey",
+    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+    alias: "aws:kms/alias:Alias",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    policy: "aws:iam/policy:Policy",
+    userPolicy: "aws:iam/userPolicy:UserPolicy",
+    groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    rolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    distribution: "aws:cloudfront/distribution:Distribution",
+    provider: "pulumi:providers:aws",
+    stack: "pulumi:pulumi:Stack",
+} as const;
+
+export const KMS_KEYS: string[] = [T.key, T.replicaKey, T.externalKey];
