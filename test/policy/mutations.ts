@@ -164,17 +164,17 @@ export const MUTATIONS: Mutation[] = [
     { name: "deprecated-runtime", rule: "lambda-supported-runtime", stack: "prod", description: "the api on nodejs16.x",
         transformations: [edit(T.fn, "api", (p) => ({ ...p, runtime: "nodejs16.x" }))] },
     { name: "function-without-alarms", rule: "lambda-function-alarms", stack: "prod", description: "the ingest function's errors and throttles alarms are gone",
-        remove: named(T.alarm, "tandem-ingest-errors", "tandem-ingest-throttles") },
+        remove: named(T.alarm, "ingest-errors", "ingest-throttles") },
     { name: "throttles-alarm-missing", rule: "lambda-function-alarms", stack: "dr", description: "the api's throttles alarm is gone",
-        remove: named(T.alarm, "tandem-api-throttles") },
+        remove: named(T.alarm, "api-throttles") },
     { name: "failure-queue-alarm-missing", rule: "sqs-failure-queue-alarm", stack: "prod", description: "the api failure queue's depth alarm is gone",
-        remove: named(T.alarm, "tandem-api-failed-events") },
+        remove: named(T.alarm, "api-failed-events") },
     { name: "alarm-without-action", rule: "cloudwatch-alarm-action", stack: "prod", description: "the api errors alarm with no alarmActions",
-        transformations: [edit(T.alarm, "tandem-api-errors", (p) => ({ ...p, alarmActions: [] }))] },
+        transformations: [edit(T.alarm, "api-errors", (p) => ({ ...p, alarmActions: [] }))] },
     { name: "alarm-actions-disabled", rule: "cloudwatch-alarm-action", stack: "dr", description: "the canary duration alarm with actionsEnabled false",
-        transformations: [edit(T.alarm, "tandem-canary-duration", (p) => ({ ...p, actionsEnabled: false }))] },
+        transformations: [edit(T.alarm, "canary-duration", (p) => ({ ...p, actionsEnabled: false }))] },
     { name: "replication-lag-alarm-missing", rule: "s3-replication-lag-alarm", stack: "prod", description: "the S3 replication latency alarm is gone",
-        remove: named(T.alarm, "tandem-replication-latency") },
+        remove: named(T.alarm, "replication-latency") },
 
     // Operational excellence
     { name: "log-retention-unset", rule: "lambda-log-group-retention", stack: "prod", description: "the api log group without retentionInDays",
@@ -216,7 +216,7 @@ export const MUTATIONS: Mutation[] = [
 
     // Decided in a first preview, from dependencies alone (the ARNs and IDs involved are unknown then)
     { name: "preview: function-without-alarms", rule: "lambda-function-alarms", stack: "prod", preview: true, description: "as function-without-alarms, in a first preview",
-        remove: named(T.alarm, "tandem-canary-errors", "tandem-canary-throttles") },
+        remove: named(T.alarm, "canary-errors", "canary-throttles") },
     { name: "preview: failure-destination-missing", rule: "lambda-failure-destination", stack: "dr", preview: true, description: "as failure-destination-missing, in a first preview",
         transformations: [edit(T.invokeConfig, "api", (p) => without(p, "destinationConfig"))] },
     { name: "preview: public-access-block-missing", rule: "s3-public-access-block", stack: "prod", preview: true, description: "as public-access-block-missing, in a first preview",
