@@ -2,6 +2,7 @@
 import { deployPlan } from "../deploy/deploy";
 import { deployOrder } from "../deploy/order";
 import { accountNeeds } from "../engine/accountNeeds";
+import { alarmTable } from "./alarmTable";
 import { evaluateStack, STACKS } from "../engine/evaluate";
 import { PREFLIGHT_RULES } from "../engine/preflight/rules";
 import type { Section } from "./generate";
@@ -53,4 +54,5 @@ export const SECTIONS: Section[] = [
     { file: "docs/deploy.md", name: "first-run", render: firstRun },
     { file: "docs/deploy.md", name: "account-needs", render: accountNeedsTable },
     { file: "docs/deploy.md", name: "preflight-rules", render: preflightRules },
+    { file: "docs/architecture.md", name: "alarms", render: alarmTable },
 ];
