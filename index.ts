@@ -1,5 +1,5 @@
 // Tandem: one program, one stack per region. This file only reads the configuration, makes the
-// `home` and `peer` region providers and composes the components of infra/.
+// `home` and `peer` region providers and composes the components of infra/, through their outputs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./infra/config";
@@ -13,7 +13,7 @@ import { Monitoring } from "./infra/monitoring";
 import { keyAlias } from "./infra/naming";
 import { findPeer, findPeerApiUrl } from "./infra/peer";
 import { RegionKey } from "./infra/regionKey";
-import { Replication, REPLICATION_RULE_ID } from "./infra/replication";
+import { Replication } from "./infra/replication";
 import { ReplicationCanary } from "./infra/replicationCanary";
 
 export = async () => {
@@ -49,18 +49,27 @@ export = async () => {
         logArchiveBucket: foundation?.logArchiveBucket,
     }, inHome);
 
+    // The alarm topic first: every component alarms to it; the dashboard comes last.
+    const monitoring = new Monitoring("monitoring", {
+        app: cfg.app,
+        region: cfg.region,
+        topic: foundation ? { existing: { arn: foundation.alarmTopicArn } } : { kmsKeyArn: key.arn, emails: cfg.alarmEmails },
+    }, inHome);
+    const alarms = monitoring.alarmTarget;
+
+    // S3 takes a replication configuration only once the bucket is versioned: after the whole store.
     const replication = peerStore && new Replication("replication", {
         app: cfg.app,
         accountId,
         sourceRegion: cfg.region,
-        sourceBucket: { name: store.data.name, arn: store.data.arn },
+        sourceBucket: { name: store.dataBucketName, arn: store.dataBucketArn },
         sourceKeyArn: key.arn,
-        destinationRegion: cfg.peerRegion,
-        destinationBucketArn: peerStore.bucketArn,
-        destinationKeyArn: peerStore.keyArn,
+        destination: { region: cfg.peerRegion, ...peerStore },
         replicationTimeControl: cfg.replicationTimeControl,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
-    }, { ...inHome, dependsOn: [store.data.versioning, store.data.lifecycle] });
+        rpoMinutes: cfg.rpoMinutes,
+        alarms,
+    }, { ...inHome, dependsOn: [store] });
 
     const context: FunctionContext = {
         app: cfg.app,
@@ -68,49 +77,41 @@ export = async () => {
         region: cfg.region,
         peerRegion: cfg.peerRegion,
         role: cfg.role,
-        bucketName: store.data.name,
-        bucketArn: store.data.arn,
+        bucketName: store.dataBucketName,
+        bucketArn: store.dataBucketArn,
         kmsKeyArn: key.arn,
         logRetentionDays: cfg.logRetentionDays,
         presignExpirySeconds: cfg.presignExpirySeconds,
         maxInlineBytes: cfg.maxInlineBytes,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
-    const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none" }, inHome);
-    const ingest = new IngestPipeline("ingest", { context, settings: cfg.functions.ingest }, inHome);
-    const canary = new ReplicationCanary("canary", { context, settings: cfg.functions.canary }, inHome);
-
-    const monitoring = new Monitoring("monitoring", {
-        app: cfg.app,
-        region: cfg.region,
-        kmsKeyArn: key.arn,
-        alarmEmails: cfg.alarmEmails,
-        existingTopicArn: foundation?.alarmTopicArn,
-        functions: [api.fn, ingest.fn, canary.fn],
+    const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none", alarms }, inHome);
+    const ingest = new IngestPipeline("ingest", { context, settings: cfg.functions.ingest, alarms }, inHome);
+    const canary = new ReplicationCanary("canary", {
+        context,
+        settings: cfg.functions.canary,
         rpoMinutes: cfg.rpoMinutes,
-        replication: peerStore && {
-            sourceBucket: store.data.name,
-            destinationBucket: peerStore.bucketName,
-            ruleId: REPLICATION_RULE_ID,
-        },
-        expectReplicationLag: cfg.role === "standby" || replicating,
+        // A standby always expects replicated probes; a primary only while it replicates.
+        lagAlarm: cfg.role === "standby" || replicating,
+        alarms,
     }, inHome);
+    const dashboardName = monitoring.addDashboard([api, ingest, canary, ...(replication ? [replication] : [])]);
 
     const edge = cfg.edge === "host" && new FailoverEdge("edge", {
         app: cfg.app,
-        ...orderedByRole(cfg.role, api.url.functionUrl, await findPeerApiUrl(cfg.app, cfg.peerRegion, peer)),
+        ...orderedByRole(cfg.role, api.url, await findPeerApiUrl(cfg.app, cfg.peerRegion, peer)),
         viewerPublicKey: cfg.edgePublicKey!,
     }, inHome);
 
     return {
         region: cfg.region,
         role: cfg.role,
-        dataBucket: store.data.name,
-        accessLogBucket: store.accessLogs?.name,
+        dataBucket: store.dataBucketName,
+        accessLogBucket: store.accessLogBucketName,
         kmsKeyArn: key.arn,
-        apiUrl: api.url.functionUrl,
+        apiUrl: api.url,
         alarmTopicArn: monitoring.topicArn,
-        dashboardName: monitoring.dashboard.dashboardName,
+        dashboardName,
         replicatesTo: replication ? peerStore.bucketArn : "none",
         edgeUrl: edge ? edge.url : "none",
     };

@@ -245,6 +245,9 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         problems.push(`${prefix}apiTimeoutSeconds is ${functions.api.timeoutSeconds}; allowed: at most 60 (a client waits on every api call)`);
     }
     const foundation = foundationFrom(values, problems);
+    if (foundation && (values.alarmEmails as string[]).length > 0) {
+        problems.push(`${prefix}alarmEmails cannot subscribe to the foundation's alarm topic, which the foundation owns; subscribe there, or leave ${prefix}alarmEmails empty`);
+    }
     if (values.edge === "host") {
         const keyProblem = values.edgePublicKey === undefined ? undefined : viewerKeyProblem(String(values.edgePublicKey));
         if (values.edgePublicKey === undefined || keyProblem) {

@@ -1,67 +1,57 @@
-// The body of the region's CloudWatch dashboard: alarm states first, then replication (the RPO
-// on-call watches during an incident), then each function and its failure queue.
+// The region's CloudWatch dashboard, laid out from what each component contributes: the states of all
+// alarms first, then the replication row (the RPO on-call watches during an incident), then the
+// requests row, then each function's row. A component contributes panels on its own metrics and the
+// ARNs of its alarms; this module knows nothing about any of them.
 import * as pulumi from "@pulumi/pulumi";
-import { METRICS, SERVICES } from "../functions/contract";
-import type { ReplicationMetrics } from "./monitoring";
 
-export interface DashboardInput {
-    region: string;
-    functions: { title: string; functionName: pulumi.Input<string>; failureQueueName: pulumi.Input<string> }[];
-    replication?: ReplicationMetrics;
-    alarmArns: pulumi.Input<string>[];
-    rpoSeconds: number;
-}
-
-const FULL = 24;
-const HALF = 12;
-const THIRD = 8;
+export const WIDTH = { full: 24, half: 12, third: 8 } as const;
 const HEIGHT = 6;
+const ROWS = ["replication", "requests", "functions"] as const;
 
-type Metric = pulumi.Input<string | { stat?: string; label?: string }>[];
+/** One metric line: namespace, metric name, dimension names and values, then its rendering options. */
+export type Metric = pulumi.Input<string | { stat?: string; label?: string }>[];
 
-function metricWidget(title: string, region: string, metrics: Metric[], width: number, extra: object = {}) {
-    return { type: "metric", width, height: HEIGHT, properties: { title, region, view: "timeSeries", stacked: false, period: 60, metrics, ...extra } };
+export interface Panel {
+    row: (typeof ROWS)[number];
+    title: string;
+    metrics: Metric[];
+    /** Fixed width; panels without one share what the fixed ones leave of their row. */
+    width?: number;
+    /** Draws the recovery point objective as a horizontal line. */
+    rpoSeconds?: number;
 }
 
-export function alarmDashboardBody(input: DashboardInput): pulumi.Output<string> {
-    const { region } = input;
-    const rpoLine = { annotations: { horizontal: [{ label: "RPO", value: input.rpoSeconds }] } };
-    const replicationWidgets = [
-        metricWidget("Replication lag: age of the newest replicated canary probe (s)", region,
-            [[METRICS.namespace, METRICS.replicationLag, METRICS.serviceDimension, SERVICES.canary, { stat: "Maximum" }]],
-            input.replication ? HALF : FULL, rpoLine),
-    ];
-    if (input.replication) {
-        const r = input.replication;
-        const dims = ["SourceBucket", r.sourceBucket, "DestinationBucket", r.destinationBucket, "RuleId", r.ruleId];
-        replicationWidgets.push(metricWidget("S3 replication: latency (s) and failed operations", region, [
-            ["AWS/S3", "ReplicationLatency", ...dims, { stat: "Maximum" }],
-            ["AWS/S3", "OperationsFailedReplication", ...dims, { stat: "Sum" }],
-            ["AWS/S3", "OperationsPendingReplication", ...dims, { stat: "Maximum" }],
-        ], HALF, rpoLine));
-    }
-    const functionWidgets = input.functions.flatMap((f) => [
-        metricWidget(`${f.title}: invocations, errors, throttles`, region, [
-            ["AWS/Lambda", "Invocations", "FunctionName", f.functionName, { stat: "Sum" }],
-            ["AWS/Lambda", "Errors", "FunctionName", f.functionName, { stat: "Sum" }],
-            ["AWS/Lambda", "Throttles", "FunctionName", f.functionName, { stat: "Sum" }],
-        ], THIRD),
-        metricWidget(`${f.title}: duration p50 / p99 (ms)`, region, [
-            ["AWS/Lambda", "Duration", "FunctionName", f.functionName, { stat: "p50" }],
-            ["AWS/Lambda", "Duration", "FunctionName", f.functionName, { stat: "p99" }],
-        ], THIRD),
-        metricWidget(`${f.title}: failed events waiting`, region, [
-            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", f.failureQueueName, { stat: "Maximum" }],
-        ], THIRD),
-    ]);
-    const apiErrors = metricWidget("api: requests answered with a 5xx", region,
-        [[METRICS.namespace, METRICS.apiServerErrors, METRICS.serviceDimension, SERVICES.api, { stat: "Sum" }]], FULL);
+/** What a component shows on the dashboard. */
+export interface Watched {
+    readonly alarmArns: pulumi.Output<string>[];
+    readonly panels: Panel[];
+}
+
+function widget(panel: Panel, width: number, region: string) {
+    const rpoLine = panel.rpoSeconds === undefined ? {} : { annotations: { horizontal: [{ label: "RPO", value: panel.rpoSeconds }] } };
+    return {
+        type: "metric",
+        width,
+        height: HEIGHT,
+        properties: { title: panel.title, region, view: "timeSeries", stacked: false, period: 60, metrics: panel.metrics, ...rpoLine },
+    };
+}
+
+export function dashboardBody(region: string, watched: Watched[]): pulumi.Output<string> {
+    const panels = watched.flatMap((w) => w.panels);
+    const rows = ROWS.flatMap((row) => {
+        const inRow = panels.filter((p) => p.row === row);
+        const flexible = inRow.filter((p) => p.width === undefined).length;
+        const shared = (WIDTH.full - inRow.reduce((sum, p) => sum + (p.width ?? 0), 0)) / Math.max(flexible, 1);
+        if (flexible > 0 && shared < 1) {
+            throw new Error(`The dashboard's ${row} row has no width left for ${inRow.filter((p) => p.width === undefined).map((p) => p.title).join(", ")}: give every panel of a full row a width`);
+        }
+        return inRow.map((p) => widget(p, p.width ?? shared, region));
+    });
     return pulumi.jsonStringify({
         widgets: [
-            { type: "alarm", width: FULL, height: 4, properties: { title: `Alarms (${region})`, alarms: input.alarmArns } },
-            ...replicationWidgets,
-            apiErrors,
-            ...functionWidgets,
+            { type: "alarm", width: WIDTH.full, height: 4, properties: { title: `Alarms (${region})`, alarms: watched.flatMap((w) => w.alarmArns) } },
+            ...rows,
         ],
     });
 }

@@ -22,6 +22,13 @@ const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 /** Statuses of a failing region (S3 unavailable, function errors, throttles, timeouts). */
 const FAILOVER_STATUSES = [500, 502, 503, 504];
+/**
+ * A document is data, never a page: no script, style, frame or plugin may load from it, and `sandbox`
+ * gives whatever a browser renders a unique origin with scripts, forms and popups disabled.
+ */
+const DOCUMENT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
+/** Two years of HTTPS only, the max-age the HSTS preload list asks for. */
+const HSTS_SECONDS = 63072000;
 
 /**
  * One read endpoint for both regions: a CloudFront distribution whose origin group tries the primary
@@ -29,10 +36,11 @@ const FAILOVER_STATUSES = [500, 502, 503, 504];
  * every origin request with SigV4 (origin access control), so the Function URLs keep AWS_IAM auth, and
  * it admits only viewers with signed URLs or cookies (trusted key group): the edge is never public.
  * CloudFront fails over GET, HEAD and OPTIONS only and refuses write methods on an origin group, so
- * writes go to the primary's Function URL directly (docs/runbook.md).
+ * writes go to the primary's Function URL directly (docs/runbook.md). Every response it serves carries
+ * the api's safe-serving headers (nosniff, a sandboxing CSP) and the usual security headers, whatever
+ * the origin sent: a region that forgets them, or CloudFront's own error pages, cannot drop them.
  */
 export class FailoverEdge extends pulumi.ComponentResource {
-    readonly distribution: aws.cloudfront.Distribution;
     readonly url: pulumi.Output<string>;
 
     constructor(name: string, args: FailoverEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -63,7 +71,23 @@ export class FailoverEdge extends pulumi.ComponentResource {
             customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
         });
 
-        this.distribution = new aws.cloudfront.Distribution(name, {
+        // CloudFront adds these to every response of the cache behavior, from its cache or from the
+        // origin; with `override` it replaces a header the origin sent ("Add or remove HTTP headers in
+        // CloudFront responses with a policy" and "Understand response headers policies", CloudFront
+        // Developer Guide; ResponseHeadersPolicySecurityHeadersConfig, CloudFront API Reference).
+        const safeServing = new aws.cloudfront.ResponseHeadersPolicy(name, {
+            name: `${args.app}-safe-serving`,
+            comment: "Documents are data: nosniff, a sandboxing CSP, HTTPS only, no framing, no referrer",
+            securityHeadersConfig: {
+                contentTypeOptions: { override: true },
+                contentSecurityPolicy: { contentSecurityPolicy: DOCUMENT_CSP, override: true },
+                strictTransportSecurity: { accessControlMaxAgeSec: HSTS_SECONDS, includeSubdomains: true, override: true },
+                frameOptions: { frameOption: "DENY", override: true },
+                referrerPolicy: { referrerPolicy: "no-referrer", override: true },
+            },
+        }, { parent: this });
+
+        const distribution = new aws.cloudfront.Distribution(name, {
             comment: `${args.app}: reads from the primary region, failing over to the other`,
             enabled: true,
             httpVersion: "http2and3",
@@ -81,6 +105,7 @@ export class FailoverEdge extends pulumi.ComponentResource {
                 viewerProtocolPolicy: "https-only",
                 cachePolicyId: CACHING_DISABLED,
                 originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+                responseHeadersPolicyId: safeServing.id,
                 trustedKeyGroups: [viewers.id],
                 compress: true,
             },
@@ -88,7 +113,7 @@ export class FailoverEdge extends pulumi.ComponentResource {
             viewerCertificate: { cloudfrontDefaultCertificate: true },
         }, { parent: this });
 
-        this.url = pulumi.interpolate`https://${this.distribution.domainName}/`;
+        this.url = pulumi.interpolate`https://${distribution.domainName}/`;
         this.registerOutputs({ url: this.url });
     }
 }

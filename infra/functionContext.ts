@@ -3,17 +3,18 @@ import { ENV, METRICS, SERVICES, StackRole } from "../functions/contract";
 import { FunctionKind, FunctionSettings } from "./config";
 import { functionName } from "./naming";
 
-/** Where and how any function is deployed: account, region, key, log retention, boundary. */
+/** Where and how any function is deployed: account, region, key, log retention. */
 export interface FunctionDeployment {
     accountId: string;
     region: string;
     kmsKeyArn: pulumi.Input<string>;
     logRetentionDays: number;
-    permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** What every Tandem function is deployed with, whatever its trigger. */
 export interface FunctionContext extends FunctionDeployment {
+    /** Put on every function's role (a foundation's permissions boundary). */
+    permissionsBoundary?: pulumi.Input<string>;
     app: string;
     peerRegion: string;
     role: StackRole;
@@ -28,7 +29,7 @@ export interface FunctionContext extends FunctionDeployment {
  * deployment, and the environment of the function contract (functions/contract.ts).
  */
 export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, settings: FunctionSettings) {
-    const { accountId, region, kmsKeyArn, logRetentionDays, permissionsBoundary } = ctx;
+    const { accountId, region, kmsKeyArn, logRetentionDays } = ctx;
     const environment: Record<string, pulumi.Input<string>> = {
         [ENV.bucket]: ctx.bucketName,
         [ENV.role]: ctx.role,
@@ -38,7 +39,7 @@ export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, setting
         [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };
-    return { functionName: functionName(ctx.app, kind), ...settings, accountId, region, kmsKeyArn, logRetentionDays, permissionsBoundary, environment };
+    return { functionName: functionName(ctx.app, kind), ...settings, accountId, region, kmsKeyArn, logRetentionDays, environment };
 }
 
 /** `arn:aws:s3:::bucket/prefix*` for each prefix. */

@@ -79,8 +79,8 @@ describe("diagram: generated from the program", () => {
                 assert.ok(has(/^FunctionUrl<br\/>api$/, "invokes", /^Function<br\/>api$/));
                 assert.ok(has(/^BucketNotification<br\/>ingest$/, "invokes", /^Function<br\/>ingest$/));
                 assert.ok(has(/^EventTarget<br\/>canary$/, "invokes", /^Function<br\/>canary$/));
-                assert.ok(has(/^MetricAlarm<br\/>tandem-api-errors$/, "notifies", /^Topic<br\/>/));
-                assert.ok(has(/^MetricAlarm<br\/>tandem-api-errors$/, "watches", /^Function<br\/>api$/));
+                assert.ok(has(/^MetricAlarm<br\/>api-errors$/, "notifies", /^Topic<br\/>/));
+                assert.ok(has(/^MetricAlarm<br\/>api-errors$/, "watches", /^Function<br\/>api$/));
                 assert.ok(has(/^FunctionEventInvokeConfig<br\/>ingest$/, "failures to", /^Queue<br\/>ingest-failures$/));
                 assert.ok(has(/^BucketLogging<br\/>documents-data$/, "logs to", /^Bucket<br\/>documents-access-logs$/));
                 // Creation order only (dependsOn) is dotted and unlabelled.

@@ -131,7 +131,7 @@ describe("policy pack, served and driven like the engine", function () {
         });
 
         it("still decides relational rules from dependencies: a function without alarms fails the preview", async () => {
-            const mutated = withoutResources(inv.prodPreview, (r) => r.type === T.alarm && ["tandem-api-errors", "tandem-api-throttles"].includes(r.name));
+            const mutated = withoutResources(inv.prodPreview, (r) => r.type === T.alarm && ["api-errors", "api-throttles"].includes(r.name));
             const report = await host.run(mutated);
             const caught = violationsOf(report, "lambda-function-alarms", "mandatory");
             assert.equal(caught.length, 1, listed(report.violations));

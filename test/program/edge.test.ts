@@ -45,6 +45,25 @@ describe("the failover edge (tandem:edge)", () => {
         assert.strictEqual(d.defaultCacheBehavior.viewerProtocolPolicy, "https-only");
     });
 
+    it("puts the safe-serving headers on every response, over whatever the origin sent (issue 11)", () => {
+        const policy = one(prod, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+        assert.strictEqual(one(prod, DISTRIBUTION).inputs.defaultCacheBehavior.responseHeadersPolicyId, policy.id);
+        const headers = policy.inputs.securityHeadersConfig;
+        // contentTypeOptions is X-Content-Type-Options: nosniff (ResponseHeadersPolicyContentTypeOptions, CloudFront API Reference).
+        assert.deepStrictEqual(headers.contentTypeOptions, { override: true });
+        assert.strictEqual(headers.contentSecurityPolicy.override, true);
+        const csp = Object.fromEntries(headers.contentSecurityPolicy.contentSecurityPolicy.split(";").map((d: string) => {
+            const [name, ...values] = d.trim().split(/\s+/);
+            return [name, values.join(" ")];
+        }));
+        assert.ok("sandbox" in csp && csp.sandbox === "", "the CSP sandboxes with no exception");
+        assert.strictEqual(csp["default-src"], "'none'");
+        assert.strictEqual(csp["frame-ancestors"], "'none'");
+        assert.deepStrictEqual(headers.frameOptions, { frameOption: "DENY", override: true });
+        assert.deepStrictEqual(headers.referrerPolicy, { referrerPolicy: "no-referrer", override: true });
+        assert.ok(headers.strictTransportSecurity.accessControlMaxAgeSec >= 31536000 && headers.strictTransportSecurity.override);
+    });
+
     it("serves reads only, as CloudFront fails over nothing else", () => {
         assert.deepStrictEqual(one(prod, DISTRIBUTION).inputs.defaultCacheBehavior.allowedMethods, ["GET", "HEAD", "OPTIONS"]);
     });

@@ -299,6 +299,7 @@ describe("the program on the mock runtime", () => {
                 const fn = one(get(stack), "tandem:compute:HardenedFunction", "api");
                 assert.deepStrictEqual(inComponent(get(stack), fn.urn).map((r) => r.type).sort(), [
                     TYPES.logGroup, TYPES.function, TYPES.invokeConfig, TYPES.role, TYPES.rolePolicy, TYPES.queue,
+                    TYPES.alarm, TYPES.alarm, TYPES.alarm, TYPES.alarm,
                 ].sort());
             });
         });
@@ -384,7 +385,7 @@ describe("the program on the mock runtime", () => {
             assert.deepStrictEqual([ingest.memorySize, ingest.timeout, ingest.reservedConcurrentExecutions], [2048, 600, 7]);
             assert.ok(ofType(inv, TYPES.logGroup).every((g) => g.inputs.retentionInDays === 90));
             assert.deepStrictEqual(ofType(inv, TYPES.subscription).map((s) => [s.inputs.protocol, s.inputs.endpoint]), [["email", "a@example.com"], ["email", "b@example.com"]]);
-            assert.strictEqual(ofType(inv, TYPES.alarm).find((a) => a.name === "tandem-ingest-duration")!.inputs.threshold, 480000);
+            assert.strictEqual(ofType(inv, TYPES.alarm).find((a) => a.inputs.name === "tandem-ingest-duration")!.inputs.threshold, 480000);
         });
     });
 });

@@ -5,6 +5,7 @@ import { deployPlan } from "../deploy/deploy";
 import { deployOrder } from "../deploy/order";
 import { accountNeeds } from "../engine/accountNeeds";
 import { allDiagrams } from "../diagram/diagram";
+import { alarmTable } from "./alarmTable";
 import { evaluateStack, ROOT, STACKS } from "../engine/evaluate";
 import { PREFLIGHT_RULES } from "../engine/preflight/rules";
 import { configTable, withProjectConfig } from "./configDocs";
@@ -95,6 +96,7 @@ export const SECTIONS: Section[] = [
     markdownSection("docs/deploy.md", "preflight-rules", preflightRules),
     markdownSection("docs/configuration.md", "config", configTable),
     { file: "Pulumi.yaml", name: "config", apply: withProjectConfig },
+    markdownSection("docs/architecture.md", "alarms", alarmTable),
     markdownSection("docs/architecture.md", "diagrams", () => allDiagrams()),
     markdownSection("docs/policy.md", "summary", () => summary()),
     markdownSection("docs/policy.md", "rules", () => rulesTable()),

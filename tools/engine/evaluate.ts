@@ -206,9 +206,30 @@ function recordedOptions(req: any): RecordedOptions {
         ignoreChanges: req.getIgnorechangesList(),
         deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        aliases: req.getAliasurnsList(),
+        aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => aliasUrn(a, req))],
         customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
     };
+}
+
+/**
+ * An alias as the engine resolves it (pkg/resource/deploy/step_generator.go collapseAliasToUrn, with
+ * sdk/go/common/resource/alias.go CreateURN): a URN as given; a spec's missing name, type and parent are
+ * the resource's own, and a root-stack parent counts as none. The SDK sends specs whenever the monitor
+ * supports them, as the mock monitor does.
+ */
+function aliasUrn(alias: any, req: any): string {
+    if (alias.hasUrn()) {
+        return alias.getUrn();
+    }
+    const spec = alias.getSpec();
+    let parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    if (parent && parent.split("::")[2] === TYPES.stack) {
+        parent = "";
+    }
+    const prefix = parent
+        ? `${parent.slice(0, parent.lastIndexOf("::"))}$`
+        : `urn:pulumi:${spec.getStack() || pulumi.getStack()}::${spec.getProject() || pulumi.getProject()}::`;
+    return `${prefix}${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
 }
 
 /** Wraps the mock monitor so each registration is recorded with what the engine would see. */

@@ -35,6 +35,15 @@ export function defaultWorld(): MockWorld {
     return { accountId: MOCK_ACCOUNT_ID, deployedRegions: ["us-east-1", "us-west-2"], terraformOutputs: {}, preview: false };
 }
 
+/**
+ * A failed invoke as the engine reports it: the SDK rejects with the gRPC error's `details` only
+ * (@pulumi/pulumi runtime/invoke.js: `innerReject(new Error(err.details))`), so without them the
+ * provider's message would be lost.
+ */
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 const TAGGABLE = new Set<string>(TAGGABLE_TYPES);
 const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\u0000")).digest("hex");
 const uuid = (seed: string) => {
@@ -171,13 +180,13 @@ export class WorldMocks implements pulumi.runtime.Mocks {
             case "terraform:state:getS3Reference":
                 return { outputs: this.terraformState(`s3://${args.inputs.bucket}/${args.inputs.key}`) };
             default:
-                throw new Error(`The mock runtime has no answer for the invoke ${args.token}`);
+                throw invokeError(`The mock runtime has no answer for the invoke ${args.token}`);
         }
     }
 
     private requireDeployed(region: string | undefined, error: string): void {
         if (!region || !this.world.deployedRegions.includes(region)) {
-            throw new Error(`${error} in ${region}`);
+            throw invokeError(`${error} in ${region}`);
         }
     }
 
@@ -188,7 +197,7 @@ export class WorldMocks implements pulumi.runtime.Mocks {
             return given;
         }
         if (location.startsWith("s3://") || !fs.existsSync(location)) {
-            throw new Error(`no Terraform state at ${location}`);
+            throw invokeError(`no Terraform state at ${location}`);
         }
         return terraformOutputs(location);
     }
