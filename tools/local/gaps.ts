@@ -1,6 +1,7 @@
 // What the local run cannot do like AWS: one list, printed once by `npm start` and rendered into
 // docs/local.md (tools/docs/sections.ts, section "emulator-gaps"). The moto facts are from moto 5.2's
 // source and REFERENCE.md; each entry says what differs and what the local run does about it.
+import { TYPE } from "./resourceTypes";
 
 export type GapId =
     | "regions"
@@ -41,7 +42,11 @@ export const GAPS: readonly Gap[] = [
         id: "replication",
         summary: "replication is performed by the local run; replicas get their own version ids",
         detail:
-            "moto stores a replication configuration but never replicates. The local run reads the program's BucketReplicationConfig rules (status, priority, filter, SSE-KMS selection, delete-marker replication, destination key and storage class) and copies, in order and after `--replication-delay`, each new version written through the local S3 endpoint, and each delete marker created by a DELETE without a version id when the rule enables delete-marker replication (a version-specific DELETE is never replicated, as in S3). Replicas get new version ids on the standby (S3 keeps the source's), arrive at the standby's notifications as `ObjectCreated:Copy`, and the local S3 endpoint reports `x-amz-replication-status` (PENDING, COMPLETED, FAILED, REPLICA) that moto never sets. Writes sent to moto directly, bypassing the local S3 endpoint, are not replicated.",
+            "moto stores a replication configuration but never replicates. The local run reads the program's BucketReplicationConfig rules (status, priority, filter, SSE-KMS selection, delete-marker replication, destination key and storage class) and copies, in order and after `--replication-delay`, each new version written through the local S3 endpoint, and each delete marker created by a DELETE without a version id when the rule enables delete-marker replication (a version-specific DELETE is never replicated, as in S3). Replicas get new version ids on the standby (S3 keeps the source's), arrive at the standby's notifications as `ObjectCreated:Copy`, and the local S3 endpoint reports `x-amz-replication-status` (PENDING, COMPLETED, FAILED, REPLICA) that moto never sets. Writes sent to moto directly, bypassing the local S3 endpoint, are not replicated, and neither are browser-form uploads (POST Object: moto does not answer their version id). moto's GetBucketReplication answers `DeleteMarkerReplication` Disabled and no `SourceSelectionCriteria` whatever was stored; the local run reads the rules from the program.",
+        unstored: [
+            { type: TYPE.replication, path: "rules[].deleteMarkerReplication" },
+            { type: TYPE.replication, path: "rules[].sourceSelectionCriteria" },
+        ],
     },
     {
         id: "form-bodies",
@@ -71,13 +76,13 @@ export const GAPS: readonly Gap[] = [
         id: "kms-rotation-period",
         summary: "KMS rotation period is not stored (rotation on/off is)",
         detail: "EnableKeyRotation is sent with the registered RotationPeriodInDays; moto keeps rotation on but not the period.",
-        unstored: [{ type: "aws:kms/key:Key", path: "rotationPeriodInDays" }],
+        unstored: [{ type: TYPE.key, path: "rotationPeriodInDays" }],
     },
     {
         id: "logging",
         summary: "access logging is configured but no access logs are delivered",
         detail: "PutBucketLogging is provisioned as registered, but moto does not store TargetObjectKeyFormat and delivers no server access logs.",
-        unstored: [{ type: "aws:s3/bucketLogging:BucketLogging", path: "targetObjectKeyFormat" }],
+        unstored: [{ type: TYPE.logging, path: "targetObjectKeyFormat" }],
     },
     {
         id: "notifications",
