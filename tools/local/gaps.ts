@@ -7,6 +7,7 @@ export type GapId =
     | "regions"
     | "replication"
     | "form-bodies"
+    | "response-overrides"
     | "signatures"
     | "bucket-policy"
     | "kms"
@@ -53,6 +54,11 @@ export const GAPS: readonly Gap[] = [
         summary: "form-typed bodies are stored through a content-type swap moto needs",
         detail:
             "moto stores an empty body (or one form field) for a PUT whose Content-Type is `application/x-www-form-urlencoded` or `multipart/form-data`: its web framework parses such bodies as forms. The local S3 endpoint sends these PUTs to moto as `application/octet-stream` with the real type in an `x-amz-meta-tandem-local-content-type` header, and restores the exact Content-Type (parameters included) on GET and HEAD. Reads sent to moto directly show the swap.",
+    },
+    {
+        id: "response-overrides",
+        summary: "GetObject's response-* header overrides are applied by the local S3 endpoint",
+        detail: "moto ignores `response-content-type`, `response-content-disposition` and the other GetObject response-header overrides; the local S3 endpoint applies them to successful GET and HEAD answers. Requests sent to moto directly get moto's headers.",
     },
     {
         id: "signatures",

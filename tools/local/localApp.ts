@@ -108,15 +108,22 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
         for (const stack of provisioned.stacks) {
             for (const fn of stack.functions) functions.set(fn.arn, { fn, handler: coldStart(fn, { moto: moto.endpoint, s3: s3.endpoint }) as never });
         }
-        const invoke = async (functionArn: string, event: unknown) => {
+        // Invocations under way finish before the S3 endpoint and moto stop (each is bounded by its function's own timeouts).
+        const running = new Set<Promise<void>>();
+        cleanups.push(() => Promise.all(running).then(() => undefined));
+        const invoke = (functionArn: string, event: unknown): Promise<void> => {
             const target = functions.get(functionArn);
-            if (target === undefined) return options.log(JSON.stringify({ level: "ERROR", message: "no local function for an invocation", functionArn }));
-            try {
-                await target.handler(event, invocationContext(target.fn.name, target.fn.timeoutMs));
-            } catch (error) {
-                // Lambda would retry, then use the failure destination (docs/local.md, async-invoke).
-                options.log(JSON.stringify({ level: "ERROR", message: "local invocation failed; not retried", function: target.fn.name, region: target.fn.region, error: String(error) }));
-            }
+            if (target === undefined) return Promise.resolve(options.log(JSON.stringify({ level: "ERROR", message: "no local function for an invocation", functionArn })));
+            const run = (async () => {
+                try {
+                    await target.handler(event, invocationContext(target.fn.name, target.fn.timeoutMs));
+                } catch (error) {
+                    // Lambda would retry, then use the failure destination (docs/local.md, async-invoke).
+                    options.log(JSON.stringify({ level: "ERROR", message: "local invocation failed; not retried", function: target.fn.name, region: target.fn.region, error: String(error) }));
+                }
+            })();
+            running.add(run);
+            return run.finally(() => running.delete(run));
         };
 
         const notifications = pollNotifications(provisioned.stacks.flatMap((s) => s.eventQueues), clients, invoke);

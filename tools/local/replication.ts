@@ -42,7 +42,8 @@ export interface Replication {
     readonly records: readonly ReplicationRecord[];
     /** Resolves once every write observed so far is done. */
     settled(): Promise<void>;
-    stop(): void;
+    /** Drops the writes still waiting for their delay; resolves once a copy under way is done. */
+    stop(): Promise<void>;
 }
 
 export interface ReplicationOptions {
@@ -142,6 +143,15 @@ export function startReplication(options: ReplicationOptions): Replication {
         if (record.sourceVersionId !== undefined) statuses.delete(at(record.sourceBucket, record.sourceVersionId));
     }
 
+    async function settled(): Promise<void> {
+        for (let seen: Promise<void>[] = []; ; ) {
+            const now = [...chains.values()];
+            if (now.length === seen.length && now.every((p, i) => p === seen[i])) return;
+            seen = now;
+            await Promise.all(now);
+        }
+    }
+
     return {
         records,
         observe(write) {
@@ -166,21 +176,15 @@ export function startReplication(options: ReplicationOptions): Replication {
             chains.set(write.bucket, (chains.get(write.bucket) ?? Promise.resolve()).then(run));
         },
         statusOf: (bucket, versionId) => statuses.get(at(bucket, versionId)),
-        async settled() {
-            for (let seen: Promise<void>[] = []; ; ) {
-                const now = [...chains.values()];
-                if (now.length === seen.length && now.every((p, i) => p === seen[i])) return;
-                seen = now;
-                await Promise.all(now);
-            }
-        },
-        stop() {
+        settled,
+        async stop() {
             stopped = true;
             for (const [timer, resolve] of waits) {
                 clearTimeout(timer);
                 resolve();
             }
             waits.clear();
+            await settled();
         },
     };
 }

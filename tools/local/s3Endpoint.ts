@@ -7,8 +7,8 @@
 //   (werkzeug/formparser.py FormDataParser.parse; tried on moto 5.2.1: an empty object, or the last
 //   form field or file). A PutObject or UploadPart with such a type goes to moto as
 //   application/octet-stream; a PutObject carries the real Content-Type in META_CONTENT_TYPE, which
-//   GET and HEAD answers turn back into the Content-Type (unless the request overrides it with
-//   response-content-type, which S3 honours first).
+//   GET and HEAD answers turn back into the Content-Type.
+// - Response-header overrides (response-content-type and the like), which moto ignores: applied here.
 // - Replication. moto never replicates and sends no event for a delete marker, so the endpoint
 //   reports every accepted write — new object versions, and delete markers made by a DELETE without
 //   a version id — and adds the x-amz-replication-status S3 reports on GET and HEAD
@@ -19,6 +19,12 @@ import type { AddressInfo, Socket } from "net";
 import { xmlBlocks, xmlElement } from "./xml";
 
 export const META_CONTENT_TYPE = "x-amz-meta-tandem-local-content-type";
+
+/**
+ * GetObject's response-header overrides, which moto ignores (no trace of them in moto/s3):
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
+ */
+const RESPONSE_OVERRIDES = ["response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language", "response-content-type", "response-expires"];
 
 const FORM_MIMETYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
@@ -124,7 +130,12 @@ export async function startS3Endpoint(motoEndpoint: string, hooks: S3EndpointHoo
         const original = header(answer.headers, META_CONTENT_TYPE);
         if (original !== undefined) {
             delete headers[META_CONTENT_TYPE];
-            if (!t.query.has("response-content-type")) headers["content-type"] = original;
+            headers["content-type"] = original;
+        }
+        if (answer.statusCode !== undefined && answer.statusCode < 300) {
+            for (const [name, value] of t.query) {
+                if (RESPONSE_OVERRIDES.includes(name)) headers[name.slice("response-".length)] = value;
+            }
         }
         const versionId = header(answer.headers, "x-amz-version-id");
         const status = versionId === undefined ? undefined : hooks.replicationStatus(t.bucket, versionId);
