@@ -82,9 +82,12 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
         }
     };
     try {
-        const program = await loadProgram();
+        // Both take seconds: evaluate while moto starts (a missing moto_server is reported at once).
+        const evaluating = loadProgram();
+        evaluating.catch(() => undefined);
         const moto: MotoServer = await startMoto({ logFile: options.motoLogFile });
         cleanups.push(() => moto.stop());
+        const program = await evaluating;
         const provisioned = await provisionProgram(moto.endpoint, program);
         const scheduled = provisioned.stacks.flatMap((s) => schedulesOf(s));
         const clients = new MotoClients(moto.endpoint);

@@ -8,9 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { integerFlag, Io, parseCommandArgs, runCli, UsageError } from "../cli";
-import { ROOT } from "../engine/evaluate";
-import { GAPS } from "./gaps";
-import { LocalApp, startLocalApp } from "./localApp";
+import type { Gap } from "./gaps";
+import type { LocalApp } from "./localApp";
 
 const SPEC = {
     usage: [
@@ -38,7 +37,7 @@ function secondsFlag(flag: string, raw: string | undefined, min: number): number
     return value;
 }
 
-function banner(app: LocalApp, motoLog: string, replicationDelaySeconds: number): string {
+function banner(app: LocalApp, gaps: readonly Gap[], motoLog: string, replicationDelaySeconds: number): string {
     const p = app.primary.url;
     return [
         "",
@@ -49,7 +48,7 @@ function banner(app: LocalApp, motoLog: string, replicationDelaySeconds: number)
         `  Function logs (JSON) follow below; moto's log is ${motoLog}.`,
         "",
         "What the emulator does not do like AWS (docs/local.md):",
-        ...GAPS.map((g) => `  - ${g.summary}`),
+        ...gaps.map((g) => `  - ${g.summary}`),
         ...(app.notes.length > 0 ? ["", "This run:", ...app.notes.map((n) => `  - ${n}`)] : []),
         "",
         "Try:",
@@ -75,7 +74,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const canaryIntervalSeconds = secondsFlag("canary-interval", args["canary-interval"], 1);
     const replicationDelaySeconds = secondsFlag("replication-delay", args["replication-delay"], 0) ?? 1;
-    const stateDir = path.join(ROOT, ".tandem");
+    // Loaded once the command line is known to be good: the program, Pulumi and the SDK take seconds.
+    const [{ startLocalApp }, { GAPS }] = await Promise.all([import("./localApp"), import("./gaps")]);
+    const stateDir = path.join(__dirname, "..", "..", ".tandem");
     fs.mkdirSync(stateDir, { recursive: true });
     const motoLogFile = path.join(stateDir, "moto.log");
     io.out("Evaluating the program, starting moto (the AWS API emulator) and provisioning both regions from it…");
@@ -87,7 +88,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         motoLogFile,
         log: (line) => io.out(line),
     });
-    io.out(banner(app, path.relative(process.cwd(), motoLogFile), replicationDelaySeconds));
+    io.out(banner(app, GAPS, path.relative(process.cwd(), motoLogFile), replicationDelaySeconds));
 
     return new Promise<number>((resolve) => {
         let stopping = false;
