@@ -58,8 +58,8 @@ interface Target {
     bucket?: string;
     key?: string;
     query: URLSearchParams;
-    /** No subresource in the query: the object itself (presigning and SDK bookkeeping parameters aside). */
-    plain: boolean;
+    /** Query parameters that name a subresource or an operation (presigning, SDK bookkeeping, versionId and response overrides aside). */
+    subresources: string[];
 }
 
 function target(url: string | undefined): Target {
@@ -72,8 +72,8 @@ function target(url: string | undefined): Target {
             return s;
         }
     };
-    const plain = [...parsed.searchParams.keys()].every((k) => k === "x-id" || k === "versionId" || /^x-amz-/i.test(k) || k.startsWith("response-"));
-    return { bucket: bucket ? decode(bucket) : undefined, key: key.length > 0 && key.join("/") !== "" ? decode(key.join("/")) : undefined, query: parsed.searchParams, plain };
+    const subresources = [...parsed.searchParams.keys()].filter((k) => !(k === "x-id" || k === "versionId" || /^x-amz-/i.test(k) || k.startsWith("response-")));
+    return { bucket: bucket ? decode(bucket) : undefined, key: key.length > 0 && key.join("/") !== "" ? decode(key.join("/")) : undefined, query: parsed.searchParams, subresources };
 }
 
 /** The service a request is signed for (credential scope of the header or the presigned query); unsigned requests are S3's. */
@@ -89,10 +89,11 @@ function kindOf(method: string | undefined, t: Target, request: http.IncomingMes
     if (t.key === undefined) return method === "POST" && t.query.has("delete") ? "delete-objects" : "other";
     if (method === "PUT" && t.query.has("partNumber") && t.query.has("uploadId")) return "upload-part";
     if (method === "POST" && t.query.has("uploadId")) return "complete";
-    if (!t.plain) return "other";
+    // GetObject and HeadObject may read one part of a multipart object.
+    if ((method === "GET" || method === "HEAD") && t.subresources.every((k) => k === "partNumber")) return "read";
+    if (t.subresources.length > 0) return "other";
     if (method === "PUT") return request.headers["x-amz-copy-source"] !== undefined ? "copy" : "put";
     if (method === "DELETE" && !t.query.has("versionId")) return "delete";
-    if (method === "GET" || method === "HEAD") return "read";
     return "other";
 }
 
