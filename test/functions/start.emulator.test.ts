@@ -1,11 +1,13 @@
-// `npm start` end to end: the script starts moto and both regions, serves the api on the given ports,
-// delivers notifications to ingest, replicates to the standby, and Ctrl-C stops everything it started.
-// Without moto_server it says how to install it.
+// `npm start` end to end: the script provisions moto from the program, serves the api on the given
+// ports, delivers notifications to ingest, replicates to the standby (deletes included), stores form
+// bodies exactly, prints once what the emulator cannot do like AWS, and Ctrl-C stops everything it
+// started. Without moto_server it says how to install it; a bad flag is a usage error.
 
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { freePort } from "../../tools/local/emulator";
+import { GAPS } from "../../tools/local/gaps";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
@@ -28,14 +30,17 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
 }
 
 describe("functions: npm start", function () {
-    this.timeout(90_000);
+    this.timeout(180_000);
 
     it("serves both regions, ingests, replicates, and stops everything on Ctrl-C", async () => {
         const [port, standbyPort] = [await freePort(), await freePort()];
         const app = run(["--port", String(port), "--standby-port", String(standbyPort), "--canary-interval", "2", "--replication-delay", "0.2"]);
         try {
-            await waitFor(() => app.output().includes("Ctrl-C stops everything."), 60_000, `the banner:\n${app.output()}`);
+            await waitFor(() => app.output().includes("Ctrl-C stops everything."), 120_000, `the banner:\n${app.output()}`);
             const out = app.output();
+            assert.match(out, /provisioned from the program/);
+            for (const gap of GAPS) assert.ok(out.includes(`  - ${gap.summary}\n`), `the banner names the gap ${gap.id}`);
+            assert.match(out, /policy statement DenyInsecureTransport left out/);
             assert.match(out, new RegExp(`primary  us-east-1  api http://127\\.0\\.0\\.1:${port}`));
             assert.match(out, new RegExp(`standby  us-west-2  api http://127\\.0\\.0\\.1:${standbyPort}`));
             assert.match(out, /curl -X PUT .*\/objects\/notes\/hello\.txt/);
@@ -56,6 +61,13 @@ describe("functions: npm start", function () {
             await waitFor(async () => (await fetch(`${primary}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the primary's manifest");
             await waitFor(async () => (await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the replica");
             await waitFor(async () => (await fetch(`${standby}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the standby's manifest");
+            // What curl --data-binary sends without -H: a form-typed body, stored exactly.
+            assert.strictEqual((await fetch(`${primary}/objects/form`, { method: "PUT", body: "a=1&b=2", headers: { "content-type": "application/x-www-form-urlencoded" } })).status, 201);
+            assert.strictEqual(await (await fetch(`${primary}/objects/form`)).text(), "a=1&b=2");
+            // A delete reaches the standby.
+            await waitFor(async () => (await fetch(`${standby}/objects/form`)).status === 200, 15_000, "the form body's replica");
+            assert.strictEqual((await fetch(`${primary}/objects/form`, { method: "DELETE" })).status, 204);
+            await waitFor(async () => (await fetch(`${standby}/objects/form`)).status === 404, 15_000, "the delete on the standby");
             const refused = await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`, { method: "PUT", body: "x" });
             assert.strictEqual(refused.status, 503);
             assert.strictEqual(refused.headers.get("x-tandem-primary-region"), "us-east-1");
@@ -79,6 +91,18 @@ describe("functions: npm start", function () {
                 if (!stopped) app.child.kill("SIGKILL");
             }
         }
+    });
+
+    it("refuses a bad flag with its usage (exit 2), and prints it for --help (exit 0)", async () => {
+        const bad = run(["--port", "not-a-port"]);
+        assert.strictEqual(await bad.exited, 2);
+        assert.match(bad.output(), /--port is "not-a-port"; allowed: an integer from 0 to 65535/);
+        const negative = run(["--replication-delay=-1"]);
+        assert.strictEqual(await negative.exited, 2);
+        assert.match(negative.output(), /--replication-delay is "-1"; allowed: a number of seconds from 0 up\nusage: npm start/);
+        const help = run(["--help"]);
+        assert.strictEqual(await help.exited, 0);
+        assert.match(help.output(), /^usage: npm start \[-- options\]/);
     });
 
     it("says how to install moto when moto_server is missing", async () => {

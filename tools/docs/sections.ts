@@ -12,6 +12,7 @@ import { configTable, withProjectConfig } from "./configDocs";
 import { markdownSection, Section } from "./generate";
 import { rulesTable, settingsTable, summary } from "./policyDocs";
 import { TAGGABLE_TYPES_FILE, taggableTypesJson } from "./taggableTypes";
+import { renderGaps } from "../local/gaps";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const shell = (argv: string[]) => argv.join(" ");
@@ -102,4 +103,5 @@ export const SECTIONS: Section[] = [
     markdownSection("docs/policy.md", "rules", () => rulesTable()),
     markdownSection("docs/policy.md", "settings", () => settingsTable()),
     wholeFile(path.relative(ROOT, TAGGABLE_TYPES_FILE), taggableTypesJson),
+    markdownSection("docs/local.md", "emulator-gaps", renderGaps),
 ];

@@ -1,65 +1,72 @@
-// The whole app on this machine, with no AWS account: both regions on moto (keys and buckets as the
-// program configures them), each region's api behind a local HTTP server that speaks the Lambda
-// Function URL protocol (payload 2.0), S3 event notifications delivered to ingest, the canary on a
-// timer, and S3 replication primary → standby emulated (moto stores a replication configuration but
-// never replicates): new objects and probes are copied, delete markers propagated, and the primary's
-// HEAD answers carry the x-amz-replication-status S3 would give (through a local proxy).
-
-import type * as S3 from "@aws-sdk/client-s3";
-import type * as SQS from "@aws-sdk/client-sqs";
-import type { S3Event } from "aws-lambda";
-import { apiCallbackFactory, canaryCallbackFactory, ingestCallbackFactory } from "../../functions/callbacks";
-import { PREFIX } from "../../functions/contract";
-import { FaultProxy, startFaultProxy } from "./faultProxy";
+// The whole app on this machine, with no AWS account, provisioned from the program: every stack
+// evaluated on the mock runtime (./program.ts), moto provisioned from what it registered
+// (./provision.ts), and the program's functions run here with their registered environment — the
+// primary's api on `port`, the standby's on `standbyPort` (Function URL stand-ins), S3 notifications
+// delivered to their functions, schedules on timers, and replication performed as the program's
+// rules say (./replication.ts). Every function reaches S3 through the local S3 endpoint
+// (./s3Endpoint.ts), which stores form-typed bodies exactly, reports writes to the replication and
+// adds the replication status moto never sets. What still differs from AWS: ./gaps.ts.
+import { ENV } from "../../functions/contract";
+import { MotoClients } from "./clients";
+import { coldStart, LocalFunction } from "./functions";
 import { invocationContext, serveFunctionUrl } from "./functionUrl";
-import { clientConfig, functionEnv, MotoServer, provisionApp, RegionFixture, startMoto, useEmulatorCredentials, withEnv } from "./emulator";
-
-const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
-const sqssdk = require("@aws-sdk/client-sqs") as typeof SQS;
-
-/** The api's Lambda timeout the infrastructure sets by default. */
-const API_TIMEOUT_MS = 30_000;
+import { MotoServer, startMoto, useEmulatorCredentials } from "./moto";
+import { bucketName, loadProgram, regionOf, resourcesOf } from "./program";
+import { provisionProgram, ProvisionedStack } from "./provision";
+import { ReplicationConfig, ReplicationRecord, startReplication } from "./replication";
+import { TREATMENT, TYPE } from "./resourceTypes";
+import { startS3Endpoint } from "./s3Endpoint";
+import { pollNotifications, runSchedules, schedulesOf } from "./triggers";
+import type { AddressInfo } from "net";
+import type * as http from "http";
 
 export interface LocalAppOptions {
+    /** The primary's api port (0: any free port; `url` says which). */
     port: number;
+    /** The standby's api port. */
     standbyPort: number;
-    canaryIntervalMs: number;
-    /** How long the emulated replication waits before copying an object (default 1 s). */
+    /** Runs every schedule at this interval instead of its rule's rate. */
+    canaryIntervalMs?: number;
+    /** How long the local replication waits before copying each write. */
     replicationDelayMs: number;
     motoLogFile?: string;
-    /** Where the functions' log lines and the app's own notes go. */
+    /** Where the app's own notes go (the functions write their log lines to stdout, as on Lambda). */
     log: (line: string) => void;
+}
+
+export interface LocalRegion {
+    region: string;
+    /** The data bucket (the api's TANDEM_BUCKET). */
+    bucket: string;
+    /** The api's Function URL stand-in. */
+    url: string;
 }
 
 export interface LocalApp {
     motoEndpoint: string;
-    primary: { region: string; bucket: string; url: string };
-    standby: { region: string; bucket: string; url: string };
-    /** Runs both canaries now (the timer does it every interval). */
+    /** The local S3 endpoint in front of moto: writes through it are replicated, form bodies kept. */
+    s3Endpoint: string;
+    primary: LocalRegion;
+    standby: LocalRegion;
+    /** Runs every scheduled function (the canaries) now; the timers do it every interval. */
     runCanaries(): Promise<void>;
+    replication: { readonly records: readonly ReplicationRecord[]; settled(): Promise<void> };
+    /** What this run provisioned differently from the program, and the resource types it leaves out. */
+    notes: string[];
     stop(): Promise<void>;
 }
 
-type Handlers = {
-    api: ReturnType<typeof apiCallbackFactory>;
-    ingest: ReturnType<typeof ingestCallbackFactory>;
-    canary: ReturnType<typeof canaryCallbackFactory>;
-};
-
-function buildHandlers(endpoint: string, fixture: RegionFixture): Handlers {
-    return {
-        api: withEnv(functionEnv(endpoint, fixture, "api"), apiCallbackFactory),
-        ingest: withEnv(functionEnv(endpoint, fixture, "ingest"), ingestCallbackFactory),
-        canary: withEnv(functionEnv(endpoint, fixture, "canary"), canaryCallbackFactory),
-    };
-}
-
-function isDocumentKey(eventKey: string | undefined): boolean {
-    try {
-        return typeof eventKey === "string" && decodeURIComponent(eventKey.replace(/\+/g, " ")).startsWith(PREFIX.objects);
-    } catch {
-        return true; // let ingest report the malformed key
+function notesOf(provisioned: Awaited<ReturnType<typeof provisionProgram>>): string[] {
+    const notes = provisioned.notes.map((n) => `${n.stack}: ${n.resource}: ${n.note}`);
+    const leftOut = new Map<string, number>();
+    for (const stack of provisioned.stacks) {
+        for (const r of stack.inventory.resources) {
+            if (r.custom && TREATMENT.get(r.type)?.by === "left out") leftOut.set(r.type, (leftOut.get(r.type) ?? 0) + 1);
+        }
     }
+    if (leftOut.size > 0) notes.push(`left out (docs/local.md): ${[...leftOut].map(([type, n]) => `${n} ${type.split(":").pop()}`).join(", ")}`);
+    for (const type of provisioned.unknownTypes) notes.push(`${type}: unknown to the local run (tools/local/resourceTypes.ts), not created`);
+    return notes;
 }
 
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
@@ -75,146 +82,80 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
         }
     };
     try {
+        // Both take seconds: evaluate while moto starts (a missing moto_server is reported at once).
+        const evaluating = loadProgram();
+        evaluating.catch(() => undefined);
         const moto: MotoServer = await startMoto({ logFile: options.motoLogFile });
         cleanups.push(() => moto.stop());
-        const { primary, standby } = await provisionApp(moto.endpoint);
+        const program = await evaluating;
+        const provisioned = await provisionProgram(moto.endpoint, program);
+        const scheduled = provisioned.stacks.flatMap((s) => schedulesOf(s));
+        const clients = new MotoClients(moto.endpoint);
+        cleanups.push(() => clients.destroy());
 
-        // The primary's functions reach S3 through a proxy that adds the replication status moto never reports.
-        const replicated = new Set<string>();
-        const pending = new Set<string>();
-        const proxy: FaultProxy = await startFaultProxy(moto.endpoint);
-        cleanups.push(() => proxy.close());
-        const primaryPath = `/${primary.bucket}/`;
-        proxy.setRules([
-            {
-                match: (r) => r.method === "HEAD" && r.path.startsWith(primaryPath) && replicated.has(r.path.slice(primaryPath.length)),
-                fault: { kind: "headers", headers: { "x-amz-replication-status": "COMPLETED" } },
-            },
-            {
-                match: (r) => r.method === "HEAD" && r.path.startsWith(primaryPath) && pending.has(r.path.slice(primaryPath.length)),
-                fault: { kind: "headers", headers: { "x-amz-replication-status": "PENDING" } },
-            },
-        ]);
-
-        const handlers = { primary: buildHandlers(proxy.endpoint, primary), standby: buildHandlers(moto.endpoint, standby) };
-        const s3 = new s3sdk.S3Client(clientConfig(moto.endpoint, primary.region));
-        // Notifications go to a queue in the bucket's own region.
-        const sqsByRegion = new Map([primary, standby].map((f) => [f.region, new sqssdk.SQSClient(clientConfig(moto.endpoint, f.region))]));
-        cleanups.push(() => {
-            s3.destroy();
-            sqsByRegion.forEach((c) => c.destroy());
+        const bucketRegions = new Map(program.stacks.flatMap((s) => resourcesOf(s, TYPE.bucket).map((b) => [bucketName(b), regionOf(s, b)] as const)));
+        const configs: ReplicationConfig[] = program.stacks.flatMap((s) =>
+            resourcesOf(s, TYPE.replication).map((r) => ({ bucket: String(r.inputs.bucket), rules: provisioned.ids.translate(r.inputs.rules as any[]) })),
+        );
+        const replication = startReplication({
+            configs,
+            s3For: (bucket) => clients.s3(bucketRegions.get(bucket) ?? program.primary.region),
+            delayMs: options.replicationDelayMs,
+            log: options.log,
         });
+        cleanups.push(() => replication.stop());
+        const s3 = await startS3Endpoint(moto.endpoint, { written: (w) => replication.observe(w), replicationStatus: (b, v) => replication.statusOf(b, v) });
+        cleanups.push(() => s3.close());
 
-        // S3 → SQS notifications (moto cannot invoke Lambda); a poller per region hands them to ingest.
-        const queues = new Map<string, string>();
-        for (const fixture of [primary, standby]) {
-            const sqs = sqsByRegion.get(fixture.region)!;
-            const url = (await sqs.send(new sqssdk.CreateQueueCommand({ QueueName: `tandem-local-${fixture.region}-events` }))).QueueUrl!;
-            const arn = (await sqs.send(new sqssdk.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-            await s3.send(
-                new s3sdk.PutBucketNotificationConfigurationCommand({
-                    Bucket: fixture.bucket,
-                    NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"] }] },
-                }),
-            );
-            queues.set(fixture.region, url);
+        const functions = new Map<string, { fn: LocalFunction; handler: (event: any, context: any) => Promise<unknown> }>();
+        for (const stack of provisioned.stacks) {
+            for (const fn of stack.functions) functions.set(fn.arn, { fn, handler: coldStart(fn, { moto: moto.endpoint, s3: s3.endpoint }) as never });
         }
-
-        const timers = new Set<NodeJS.Timeout>();
-        const later = (ms: number, run: () => Promise<void>) => {
-            const timer = setTimeout(() => {
-                timers.delete(timer);
-                run().catch((error) => options.log(JSON.stringify({ level: "ERROR", message: "local app task failed", error: String(error) })));
-            }, ms);
-            timers.add(timer);
-        };
-        cleanups.push(() => timers.forEach((t) => clearTimeout(t)));
-
-        async function replicate(record: S3Event["Records"][number]): Promise<void> {
-            const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));
-            if (!key.startsWith(PREFIX.objects) && !key.startsWith(PREFIX.probes)) return;
-            if (record.eventName.startsWith("ObjectCreated:")) {
-                pending.add(key);
-                later(options.replicationDelayMs, async () => {
-                    await s3.send(new s3sdk.CopyObjectCommand({ Bucket: standby.bucket, Key: key, CopySource: `${primary.bucket}/${encodeURIComponent(key)}`, MetadataDirective: "COPY" }));
-                    pending.delete(key);
-                    replicated.add(key);
-                });
-            } else if (record.eventName === "ObjectRemoved:DeleteMarkerCreated") {
-                later(options.replicationDelayMs, async () => {
-                    await s3.send(new s3sdk.DeleteObjectCommand({ Bucket: standby.bucket, Key: key }));
-                });
-            }
-        }
-
-        let polling = true;
-        cleanups.push(() => {
-            polling = false;
-        });
-        const pollers: Promise<void>[] = [];
-        for (const [fixture, region] of [[primary, handlers.primary], [standby, handlers.standby]] as const) {
-            const queueUrl = queues.get(fixture.region)!;
-            const sqs = sqsByRegion.get(fixture.region)!;
-            pollers.push(
-                (async () => {
-                    while (polling) {
-                        let messages: SQS.Message[] = [];
-                        try {
-                            messages = (await sqs.send(new sqssdk.ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))).Messages ?? [];
-                        } catch {
-                            if (!polling) return;
-                            await new Promise((r) => setTimeout(r, 500));
-                            continue;
-                        }
-                        for (const message of messages) {
-                            const event = JSON.parse(message.Body ?? "{}") as S3Event;
-                            if (Array.isArray(event.Records)) {
-                                if (fixture.role === "primary") for (const record of event.Records) await replicate(record).catch(() => undefined);
-                                // The notification the program configures: ObjectCreated under objects/ only.
-                                const created = event.Records.filter((r) => r.eventName?.startsWith("ObjectCreated:") && isDocumentKey(r.s3?.object?.key));
-                                if (created.length > 0) {
-                                    try {
-                                        await region.ingest({ Records: created }, invocationContext(`tandem-ingest (${fixture.region})`, 60_000));
-                                    } catch {
-                                        // Logged by ingest; in AWS, Lambda would retry and then use the failure destination.
-                                    }
-                                }
-                            }
-                            await sqs.send(new sqssdk.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! })).catch(() => undefined);
-                        }
-                    }
-                })(),
-            );
-        }
-        cleanups.push(async () => {
-            polling = false;
-            await Promise.race([Promise.all(pollers), new Promise((r) => setTimeout(r, 2_000))]);
-        });
-
-        const servers = [
-            await serveFunctionUrl(options.port, handlers.primary.api, "tandem-api", API_TIMEOUT_MS, options.log),
-            await serveFunctionUrl(options.standbyPort, handlers.standby.api, "tandem-api", API_TIMEOUT_MS, options.log),
-        ];
-        cleanups.push(() => Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }))).then(() => undefined));
-
-        const runCanaries = async () => {
-            for (const [fixture, region] of [[primary, handlers.primary], [standby, handlers.standby]] as const) {
+        // Invocations under way finish before the S3 endpoint and moto stop (each is bounded by its function's own timeouts).
+        const running = new Set<Promise<void>>();
+        cleanups.push(() => Promise.all(running).then(() => undefined));
+        const invoke = (functionArn: string, event: unknown): Promise<void> => {
+            const target = functions.get(functionArn);
+            if (target === undefined) return Promise.resolve(options.log(JSON.stringify({ level: "ERROR", message: "no local function for an invocation", functionArn })));
+            const run = (async () => {
                 try {
-                    await region.canary({} as never, invocationContext(`tandem-canary (${fixture.region})`, 60_000));
-                } catch {
-                    // Logged by the canary.
+                    await target.handler(event, invocationContext(target.fn.name, target.fn.timeoutMs));
+                } catch (error) {
+                    // Lambda would retry, then use the failure destination (docs/local.md, async-invoke).
+                    options.log(JSON.stringify({ level: "ERROR", message: "local invocation failed; not retried", function: target.fn.name, region: target.fn.region, error: String(error) }));
                 }
-            }
+            })();
+            running.add(run);
+            return run.finally(() => running.delete(run));
         };
-        const canaryTimer = setInterval(() => void runCanaries(), options.canaryIntervalMs);
-        cleanups.push(() => clearInterval(canaryTimer));
-        void runCanaries();
+
+        const notifications = pollNotifications(provisioned.stacks.flatMap((s) => s.eventQueues), clients, invoke);
+        cleanups.push(() => notifications.stop());
+
+        async function serveApi(stack: ProvisionedStack, port: number): Promise<LocalRegion> {
+            const urls = resourcesOf(stack, TYPE.functionUrl);
+            if (urls.length !== 1) throw new Error(`stack ${stack.stack} registers ${urls.length} Function URLs; the local run serves exactly one per stack`);
+            const fn = stack.functions.find((f) => f.name === urls[0].inputs.functionName && f.region === regionOf(stack, urls[0]));
+            const api = fn && functions.get(fn.arn);
+            if (fn === undefined || api === undefined) throw new Error(`stack ${stack.stack}: the Function URL's function ${urls[0].inputs.functionName} is not registered`);
+            const server: http.Server = await serveFunctionUrl(port, api.handler as never, fn.name, fn.timeoutMs, options.log);
+            cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+            return { region: fn.region, bucket: fn.environment[ENV.bucket], url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+        }
+        const primary = await serveApi(provisioned.primary, options.port);
+        const standby = await serveApi(provisioned.standby, options.standbyPort);
+
+        const schedules = runSchedules(scheduled, invoke, options.canaryIntervalMs);
+        cleanups.push(() => schedules.stop());
 
         return {
             motoEndpoint: moto.endpoint,
-            primary: { region: primary.region, bucket: primary.bucket, url: `http://127.0.0.1:${options.port}` },
-            standby: { region: standby.region, bucket: standby.bucket, url: `http://127.0.0.1:${options.standbyPort}` },
-            runCanaries,
+            s3Endpoint: s3.endpoint,
+            primary,
+            standby,
+            runCanaries: schedules.runAll,
+            replication,
+            notes: notesOf(provisioned),
             stop,
         };
     } catch (error) {
