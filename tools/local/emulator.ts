@@ -13,6 +13,7 @@ import * as net from "net";
 import type * as S3 from "@aws-sdk/client-s3";
 import type * as KMS from "@aws-sdk/client-kms";
 import { ENV, METRICS, PREFIX, SERVICES, StackRole } from "../../functions/contract";
+import { CONFIG_KEYS } from "../../infra/config";
 import { dataBucketName, keyAlias } from "../../infra/naming";
 
 /** moto's account id. */
@@ -305,6 +306,7 @@ export function functionEnv(
         [ENV.peerRegion]: fixture.peerRegion,
         [ENV.presignExpirySeconds]: "900",
         [ENV.maxInlineBytes]: "4194304",
+        [ENV.maxUploadBytes]: String(CONFIG_KEYS.maxUploadBytes.default),
         [ENV.service]: SERVICES[fn],
         [ENV.metricsNamespace]: METRICS.namespace,
     };
