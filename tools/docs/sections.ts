@@ -4,6 +4,7 @@ import { deployOrder } from "../deploy/order";
 import { accountNeeds } from "../engine/accountNeeds";
 import { evaluateStack, STACKS } from "../engine/evaluate";
 import { PREFLIGHT_RULES } from "../engine/preflight/rules";
+import { renderRouteTable } from "../../functions/routes";
 import type { Section } from "./generate";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -53,4 +54,5 @@ export const SECTIONS: Section[] = [
     { file: "docs/deploy.md", name: "first-run", render: firstRun },
     { file: "docs/deploy.md", name: "account-needs", render: accountNeedsTable },
     { file: "docs/deploy.md", name: "preflight-rules", render: preflightRules },
+    { file: "docs/functions.md", name: "routes", render: renderRouteTable },
 ];
