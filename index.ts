@@ -83,6 +83,7 @@ export = async () => {
         logRetentionDays: cfg.logRetentionDays,
         presignExpirySeconds: cfg.presignExpirySeconds,
         maxInlineBytes: cfg.maxInlineBytes,
+        maxUploadBytes: cfg.maxUploadBytes,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
     const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none", alarms }, inHome);

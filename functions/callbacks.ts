@@ -14,22 +14,23 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import type * as S3 from "@aws-sdk/client-s3";
-import type * as Presigner from "@aws-sdk/s3-request-presigner";
 import type { LambdaFunctionURLEvent, S3Event, ScheduledEvent } from "aws-lambda";
-import { createApi, ApiContext } from "./api";
-import { createCanary, createLagReader, CanaryContext, CanaryResult } from "./canary";
+import { createApi } from "./api";
+import { createCanary, createLagTracker, CanaryResult } from "./canary";
 import { FunctionConfig, loadConfig } from "./config";
-import { METRICS } from "./contract";
+import { CANARY_PERIOD_SECONDS, METRICS } from "./contract";
 import type { FunctionUrlResult } from "./http";
-import { createIngest, IngestContext, IngestResult } from "./ingest";
+import { createIngest, IngestResult } from "./ingest";
+import type { InvocationContext } from "./invocation";
 import { createLogger, createMetrics, Logger, logLevelFrom, Metrics } from "./observability";
 import { createS3Storage } from "./storage";
 
 /**
- * Packages the Lambda Node.js runtime already provides (AWS SDK v3). computeCodePaths bundles every
+ * Packages the Lambda Node.js runtime already provides (the AWS SDK v3 clients:
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html). computeCodePaths bundles every
  * package in package.json `dependencies` (transitively) except these exact names.
  */
-const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"];
+export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-s3"];
 
 /** Code path options for the functions' CallbackFunctions; a fresh object each call (CallbackFunction mutates it). */
 export function lambdaCodePathOptions(): pulumi.runtime.CodePathOptions {
@@ -40,6 +41,8 @@ interface Runtime {
     config: FunctionConfig;
     sdk: typeof S3;
     client: S3.S3Client;
+    /** The S3 endpoint override (an emulator), if any. */
+    endpoint?: string;
     log: Logger;
     metrics: Metrics;
 }
@@ -76,29 +79,31 @@ function coldStart(http: HttpLimits): Runtime {
             throwOnRequestTimeout: true,
             socketTimeout: http.socketTimeout,
         },
-        // Checksums only where S3 requires them; the api sends an explicit SHA-256 with each PUT.
-        // (The default would also put a CRC32 of an empty body into presigned PUT URLs.)
+        // Checksums only where S3 requires them: the api sends the SHA-256 it verified with each PUT,
+        // and the SDK must not add a CRC of its own.
         requestChecksumCalculation: "WHEN_REQUIRED",
     });
     const keys = { region: config.region, role: config.role };
     const log = createLogger({ service: config.service, level: logLevelFrom(process.env.AWS_LAMBDA_LOG_LEVEL), keys });
     const metrics = createMetrics({ namespace: config.metricsNamespace, service: config.service, dimension: METRICS.serviceDimension });
     log.debug("cold start", { bucket: config.bucket, peerRegion: config.peerRegion });
-    return { config, sdk, client, log, metrics };
+    return { config, sdk, client, endpoint, log, metrics };
 }
 
 /** The api (Lambda Function URL, payload format 2.0). */
-export function apiCallbackFactory(): (event: LambdaFunctionURLEvent, context: ApiContext) => Promise<FunctionUrlResult> {
-    const { config, sdk, client, log, metrics } = coldStart({ connectionTimeout: 1_000, requestTimeout: 5_000, socketTimeout: 5_000, maxAttempts: 3 });
-    const presigner = require("@aws-sdk/s3-request-presigner") as typeof Presigner;
-    const storage = createS3Storage({ sdk, client, bucket: config.bucket, getSignedUrl: presigner.getSignedUrl });
-    const lag = createLagReader({ storage, role: config.role });
+export function apiCallbackFactory(): (event: LambdaFunctionURLEvent, context: InvocationContext) => Promise<FunctionUrlResult> {
+    const { config, sdk, client, endpoint, log, metrics } = coldStart({ connectionTimeout: 1_000, requestTimeout: 5_000, socketTimeout: 5_000, maxAttempts: 3 });
+    // Presigned URLs and POST policies are signed with the credentials the client resolves (the
+    // function's role session in Lambda).
+    const signer = { credentials: () => client.config.credentials(), region: config.region, endpoint };
+    const storage = createS3Storage({ sdk, client, bucket: config.bucket, signer });
+    const lag = createLagTracker({ storage, role: config.role, reuseMs: CANARY_PERIOD_SECONDS * 1000 });
     const api = createApi({ config, storage, lag, log, metrics });
     return async (event, context) => api(event, context);
 }
 
 /** ingest (S3 event notifications for objects/). Throws on failure so Lambda retries, then the failure destination. */
-export function ingestCallbackFactory(): (event: S3Event, context: IngestContext) => Promise<IngestResult> {
+export function ingestCallbackFactory(): (event: S3Event, context: InvocationContext) => Promise<IngestResult> {
     const { config, sdk, client, log } = coldStart({ connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 3 });
     const storage = createS3Storage({ sdk, client, bucket: config.bucket });
     const ingest = createIngest({ storage, log });
@@ -106,7 +111,7 @@ export function ingestCallbackFactory(): (event: S3Event, context: IngestContext
 }
 
 /** canary (EventBridge schedule, every minute). */
-export function canaryCallbackFactory(): (event: ScheduledEvent, context: CanaryContext) => Promise<CanaryResult> {
+export function canaryCallbackFactory(): (event: ScheduledEvent, context: InvocationContext) => Promise<CanaryResult> {
     const { config, sdk, client, log, metrics } = coldStart({ connectionTimeout: 1_000, requestTimeout: 5_000, socketTimeout: 5_000, maxAttempts: 3 });
     const storage = createS3Storage({ sdk, client, bucket: config.bucket });
     const canary = createCanary({ storage, role: config.role, region: config.region, log, metrics });

@@ -16,15 +16,22 @@
 //   published and a warning is logged.
 // - no probe at all: nothing is published (the alarm's missing-data treatment decides) and a warning
 //   is logged.
+//
+// `GET /health` cannot afford that scan on every request (up to 11 S3 calls when replication stalls):
+// it uses the lag tracker below, which makes at most one LIST and one HEAD per measurement, remembers
+// the newest probe it saw COMPLETED, and reuses a measurement for one canary period.
 
 import { METRICS, PREFIX, StackRole } from "./contract";
+import { InvocationContext, remainingBudget } from "./invocation";
 import type { Logger, Metrics } from "./observability";
-import type { Storage } from "./storage";
+import { isStorageError, Storage } from "./storage";
 
 /** Reverse timestamps are 13 digits: valid for epoch milliseconds up to the year 2286. */
 const REVERSE_BASE = 9_999_999_999_999;
 
 const PROBE_KEY = /^canary\/probes\/(\d{13})-/;
+
+const NOT_CONFIGURED = "no recent probe carries a replication status (replication is not configured)";
 
 /** The key of a probe written at `writtenAtMs`, sorting before every older probe. */
 export function probeKey(writtenAtMs: number, region: string, nonce: string): string {
@@ -67,6 +74,18 @@ export interface LagReader {
     measure(signal?: AbortSignal): Promise<LagMeasurement>;
 }
 
+interface Probe {
+    key: string;
+    writtenAt: number;
+}
+
+async function listProbes(storage: Storage, maxKeys: number, signal: AbortSignal | undefined): Promise<Probe[]> {
+    const listed = await storage.list(PREFIX.probes, { maxKeys, signal });
+    return listed.items
+        .map((item) => ({ key: item.key, writtenAt: probeWrittenAt(item.key) }))
+        .filter((p): p is Probe => p.writtenAt !== undefined);
+}
+
 function reading(key: string, writtenAt: number, now: number, exact: boolean): LagReading {
     const seconds = Math.max(0, Math.round(now - writtenAt) / 1000);
     return { seconds, probeKey: key, writtenAt: new Date(writtenAt).toISOString(), exact };
@@ -79,10 +98,7 @@ export function createLagReader(options: LagReaderOptions): LagReader {
 
     return {
         async measure(signal) {
-            const listed = await storage.list(PREFIX.probes, { maxKeys: options.role === "standby" ? 5 : scanLimit, signal });
-            const probes = listed.items
-                .map((item) => ({ key: item.key, writtenAt: probeWrittenAt(item.key) }))
-                .filter((p): p is { key: string; writtenAt: number } => p.writtenAt !== undefined);
+            const probes = await listProbes(storage, options.role === "standby" ? 5 : scanLimit, signal);
             if (probes.length === 0) {
                 return { reading: null, reason: "no canary probe in the bucket", scanned: 0 };
             }
@@ -98,7 +114,7 @@ export function createLagReader(options: LagReaderOptions): LagReader {
                     status = (await storage.head(probe.key, { signal })).replicationStatus;
                 } catch (error) {
                     // Expired by the lifecycle rule between the listing and the HEAD: look further.
-                    if ((error as { storageErrorKind?: string }).storageErrorKind === "not_found") continue;
+                    if (isStorageError(error) && error.storageErrorKind === "not_found") continue;
                     throw error;
                 } finally {
                     scanned++;
@@ -115,7 +131,63 @@ export function createLagReader(options: LagReaderOptions): LagReader {
             if (oldestTracked !== undefined) {
                 return { reading: reading(oldestTracked.key, oldestTracked.writtenAt, now(), false), scanned };
             }
-            return { reading: null, reason: "no recent probe carries a replication status (replication is not configured)", scanned };
+            return { reading: null, reason: NOT_CONFIGURED, scanned };
+        },
+    };
+}
+
+export interface LagTrackerOptions extends LagReaderOptions {
+    /** How long a measurement is reused (ms): one canary period, the resolution of the lag anyway. */
+    reuseMs: number;
+}
+
+/**
+ * The lag at a bounded cost: each measurement is one LIST of the newest probes and at most one HEAD,
+ * and is reused for `reuseMs`. On the primary it HEADs the newest probe when it already knows a
+ * COMPLETED one (then the lag is exact, or — still pending — at most the age of the known one), and
+ * otherwise the oldest listed probe (COMPLETED: the lag is at most its age; PENDING or FAILED:
+ * replication has been stalled for at least its age). The state lives as long as the container.
+ */
+export function createLagTracker(options: LagTrackerOptions): LagReader {
+    const now = options.now ?? Date.now;
+    const scanLimit = Math.max(1, Math.min(options.scanLimit ?? 10, 100));
+    const { storage, role } = options;
+    let completed: Probe | undefined;
+    let last: { at: number; probe: Probe | null; exact: boolean; reason?: string; scanned: number } | undefined;
+
+    async function fresh(signal: AbortSignal | undefined): Promise<{ probe: Probe | null; exact: boolean; reason?: string; scanned: number }> {
+        const probes = await listProbes(storage, role === "standby" ? 1 : scanLimit, signal);
+        if (probes.length === 0) return { probe: null, exact: false, reason: "no canary probe in the bucket", scanned: 0 };
+        if (role === "standby") return { probe: probes[0], exact: true, scanned: 1 };
+        const unknown = completed === undefined ? probes : probes.filter((p) => p.writtenAt > completed!.writtenAt);
+        if (unknown.length === 0) return { probe: completed!, exact: true, scanned: 0 };
+        const target = completed === undefined ? unknown[unknown.length - 1] : unknown[0];
+        let status: string | undefined;
+        try {
+            status = (await storage.head(target.key, { signal })).replicationStatus;
+        } catch (error) {
+            // Expired by the lifecycle rule between the listing and the HEAD.
+            if (isStorageError(error) && error.storageErrorKind === "not_found") {
+                return completed === undefined ? { probe: null, exact: false, reason: "the probe expired while being read", scanned: 1 } : { probe: completed, exact: false, scanned: 1 };
+            }
+            throw error;
+        }
+        if (status === "COMPLETED") {
+            completed = target;
+            return { probe: target, exact: target === probes[0], scanned: 1 };
+        }
+        if (status === "PENDING" || status === "FAILED") return { probe: completed ?? target, exact: false, scanned: 1 };
+        return { probe: null, exact: false, reason: NOT_CONFIGURED, scanned: 1 };
+    }
+
+    return {
+        async measure(signal) {
+            if (last === undefined || now() - last.at >= options.reuseMs) {
+                const at = now();
+                last = { at, ...(await fresh(signal)) };
+            }
+            const { probe, exact, reason, scanned } = last;
+            return probe === null ? { reading: null, reason, scanned } : { reading: reading(probe.key, probe.writtenAt, now(), exact), scanned };
         },
     };
 }
@@ -131,13 +203,7 @@ export interface CanaryOptions {
     nonce?: () => string;
     scanLimit?: number;
     /** How long a run may take (default 20 s); the callback passes the Lambda's remaining time. */
-    budgetMs?: (context: CanaryContext | undefined) => number;
-}
-
-export interface CanaryContext {
-    awsRequestId?: string;
-    functionName?: string;
-    getRemainingTimeInMillis?: () => number;
+    budgetMs?: (context: InvocationContext | undefined) => number;
 }
 
 export interface CanaryResult {
@@ -154,7 +220,7 @@ export function createCanary(options: CanaryOptions) {
     const lagReader = createLagReader({ storage: options.storage, role: options.role, now, scanLimit: options.scanLimit });
     const { log, metrics, storage } = options;
 
-    return async function canary(_event: unknown, context?: CanaryContext): Promise<CanaryResult> {
+    return async function canary(_event: unknown, context?: InvocationContext): Promise<CanaryResult> {
         log.startInvocation(context);
         const budget = options.budgetMs?.(context) ?? remainingBudget(context, 20_000, 2_000);
         const signal = AbortSignal.timeout(budget);
@@ -192,10 +258,4 @@ export function createCanary(options: CanaryOptions) {
         }
         return result;
     };
-}
-
-/** Time left for work: the Lambda's remaining time minus a margin, or a default outside Lambda. */
-export function remainingBudget(context: { getRemainingTimeInMillis?: () => number } | undefined, fallbackMs: number, marginMs: number): number {
-    const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : fallbackMs + marginMs;
-    return Math.max(100, Math.floor(remaining - marginMs));
 }

@@ -2,7 +2,7 @@
 // Validated once, with every problem listed in a single error, so a misconfigured deploy fails at init
 // with a message that says what to fix rather than at the first request.
 
-import { ENV, StackRole } from "./contract";
+import { ENV, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
 
 export interface FunctionConfig {
     /** This function's region (AWS_REGION, set by Lambda). */
@@ -14,19 +14,10 @@ export interface FunctionConfig {
     peerRegion: string;
     presignExpirySeconds: number;
     maxInlineBytes: number;
+    maxUploadBytes: number;
     service: string;
     metricsNamespace: string;
 }
-
-/**
- * Largest inline body. Lambda's synchronous payload limit is 6 MB (6,291,456 bytes) each way and binary
- * bodies travel base64-encoded (4/3 larger) inside a JSON envelope: 4,400,000 bytes encode to 5,866,668,
- * which leaves over 400 KB for the envelope and headers. (infra/config.ts checks the same bound.)
- */
-export const MAX_INLINE_BYTES_LIMIT = 4_400_000;
-
-/** SigV4 presigned URLs are valid for at most 7 days. */
-export const MAX_PRESIGN_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -79,6 +70,7 @@ export function loadConfig(env: Env): FunctionConfig {
     }
     const presignExpirySeconds = integer(env, ENV.presignExpirySeconds, 1, MAX_PRESIGN_EXPIRY_SECONDS, problems);
     const maxInlineBytes = integer(env, ENV.maxInlineBytes, 1, MAX_INLINE_BYTES_LIMIT, problems);
+    const maxUploadBytes = integer(env, ENV.maxUploadBytes, 1, MAX_UPLOAD_BYTES_LIMIT, problems);
     const service = required(env, ENV.service, problems);
     const metricsNamespace = required(env, ENV.metricsNamespace, problems);
     if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
@@ -94,6 +86,7 @@ export function loadConfig(env: Env): FunctionConfig {
         peerRegion,
         presignExpirySeconds,
         maxInlineBytes,
+        maxUploadBytes,
         service,
         metricsNamespace,
     };

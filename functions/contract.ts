@@ -1,6 +1,7 @@
 // The contract between the infrastructure (infra/) and the function code (functions/): the
-// environment each function is given, the S3 layout and the custom metrics the alarms watch.
-// Both sides import these names so that a rename cannot break one side silently.
+// environment each function is given, the S3 layout, the custom metrics the alarms watch, the limits
+// both sides check, and the manifest ingest writes. Both sides import these names so that a rename or
+// a changed limit cannot break one side silently.
 
 /** Environment variables set on every function by the infrastructure. */
 export const ENV = {
@@ -14,6 +15,8 @@ export const ENV = {
     presignExpirySeconds: "TANDEM_PRESIGN_EXPIRY_SECONDS",
     /** Largest document body (bytes) the api accepts or returns inline; larger goes through presigned URLs. */
     maxInlineBytes: "TANDEM_MAX_INLINE_BYTES",
+    /** Largest document (bytes) a presigned upload (POST /uploads/<key>) accepts. */
+    maxUploadBytes: "TANDEM_MAX_UPLOAD_BYTES",
     /** Service name used in logs and metrics. */
     service: "POWERTOOLS_SERVICE_NAME",
     /** CloudWatch namespace of the custom metrics. */
@@ -21,6 +24,31 @@ export const ENV = {
 } as const;
 
 export type StackRole = "primary" | "standby";
+
+/**
+ * Largest inline body. Lambda's synchronous payload limit is 6 MB (6,291,456 bytes) each way and binary
+ * bodies travel base64-encoded (4/3 larger) inside a JSON envelope: 4,400,000 bytes encode to 5,866,668,
+ * which leaves over 400 KB for the envelope and headers.
+ */
+export const MAX_INLINE_BYTES_LIMIT = 4_400_000;
+
+/**
+ * Largest presigned upload. A POST upload is a single S3 PutObject, which S3 caps at 5 GB
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
+ */
+export const MAX_UPLOAD_BYTES_LIMIT = 5 * 1024 ** 3;
+
+/** SigV4 presigned URLs are valid for at most 7 days. */
+export const MAX_PRESIGN_EXPIRY_SECONDS = 7 * 24 * 3600;
+
+/**
+ * A presigned upload can be replayed until it expires, so its policy lives at most this long whatever
+ * the (download) URL lifetime is configured to.
+ */
+export const MAX_UPLOAD_POLICY_SECONDS = 15 * 60;
+
+/** How often the canary runs: the resolution of the measured replication lag. */
+export const CANARY_PERIOD_SECONDS = 60;
 
 /** S3 key layout of the data bucket. */
 export const PREFIX = {
@@ -31,6 +59,25 @@ export const PREFIX = {
     /** Canary probes written by the primary and replicated to the standby. */
     probes: "canary/probes/",
 } as const;
+
+/**
+ * What ingest writes to `manifests/<key>` for a document version (and `GET /manifests/<key>` returns):
+ * the SHA-256 (hex), size and content type of the bytes it read, and the SHA-256 S3 stored with the
+ * version (base64, as S3 gives it; null when the version was stored without one), which ingest
+ * checked against the bytes before writing.
+ */
+export interface Manifest {
+    key: string;
+    versionId: string | null;
+    sha256: string;
+    size: number;
+    contentType: string;
+    processedAt: string;
+    checksumSha256: string | null;
+}
+
+/** Largest manifest read back (they are a few hundred bytes); a larger one is not one of ingest's. */
+export const MAX_MANIFEST_BYTES = 64 * 1024;
 
 /** Custom metrics published in Embedded Metric Format. */
 export const METRICS = {

@@ -1,5 +1,6 @@
 // HTTP plumbing for a Lambda Function URL (payload format 2.0): reading requests, building responses,
-// and the `{error:{code,message}}` error shape every failure is answered with.
+// the `{error:{code,message}}` error shape every failure is answered with, and the headers that make a
+// stored document safe to serve.
 
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 
@@ -83,6 +84,44 @@ export function queryParameters(event: LambdaFunctionURLEvent): Map<string, stri
         if (value !== undefined) result.set(name, value);
     }
     return result;
+}
+
+/** On every response: a browser must never guess a type other than the one declared. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = { "x-content-type-options": "nosniff" };
+
+/** For a document a browser could execute: no scripts, no plugins, no subresources, no framing. */
+export const SANDBOX_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
+// Types a browser only displays (with nosniff, it never reinterprets them). Everything else — HTML,
+// SVG, XML, JavaScript, PDF, unknown or unparseable types — may run code in the api's origin.
+const PASSIVE_TYPES = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/(plain|csv)|application\/json)$/;
+
+/** True when a document of this type may be served inline. */
+export function isPassiveType(contentType: string | undefined): boolean {
+    const essence = (contentType ?? "").split(";")[0].trim().toLowerCase();
+    return PASSIVE_TYPES.test(essence);
+}
+
+/** RFC 8187 ext-value characters (attr-char); everything else is percent-encoded. */
+function extValue(value: string): string {
+    return Array.from(Buffer.from(value, "utf8"), (b) => (/[A-Za-z0-9!#$&+.^_`|~-]/.test(String.fromCharCode(b)) && b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`)).join("");
+}
+
+/**
+ * The headers that serve a stored document: its type, and — for a type a browser may execute — a
+ * download (`Content-Disposition: attachment`, RFC 6266, named after the key's last segment) under a
+ * sandboxing CSP, so a document can never run as a page of the api's origin.
+ */
+export function documentHeaders(key: string, contentType: string | undefined): Record<string, string> {
+    const type = contentType ?? "application/octet-stream";
+    if (isPassiveType(type)) return { "content-type": type };
+    const name = key.slice(key.lastIndexOf("/") + 1);
+    const ascii = name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100);
+    return {
+        "content-type": type,
+        "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${extValue(name)}`,
+        "content-security-policy": SANDBOX_CSP,
+    };
 }
 
 /** An HTTP date (RFC 9110 IMF-fixdate). */

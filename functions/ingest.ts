@@ -1,8 +1,11 @@
 // ingest: for every document version created under objects/ (S3 event notification), stream the
 // object once — constant memory, any size — to compute its SHA-256, size and content type, and write
-// the manifest `manifests/<key>`:
-//   {key, versionId, sha256, size, contentType, processedAt}
+// the manifest `manifests/<key>` (the Manifest of contract.ts):
+//   {key, versionId, sha256, size, contentType, processedAt, checksumSha256}
 //
+// - Integrity: the SHA-256 S3 stored with the version (the api sends one with every PUT) is read with
+//   the object and must match the bytes read; a mismatch fails the record (no manifest). The manifest
+//   records it (checksumSha256, base64; null for a version stored without one, e.g. a POST upload).
 // - Idempotent per version id: a manifest that already describes the version is left alone.
 // - Ordered: a manifest is never replaced by one for an older version. S3 events carry a `sequencer`
 //   (ordered per key) which is kept in the manifest's metadata; without one (moto), the source
@@ -17,20 +20,11 @@
 
 import { createHash } from "crypto";
 import type { S3Event, S3EventRecord } from "aws-lambda";
-import { PREFIX } from "./contract";
+import { Manifest, MAX_MANIFEST_BYTES, PREFIX } from "./contract";
+import { InvocationContext, remainingBudget } from "./invocation";
 import { decodeEventKey, DEFAULT_CONTENT_TYPE, printable } from "./keys";
 import type { Logger } from "./observability";
-import { isStorageError, ObjectBody, Storage, storageError } from "./storage";
-import { remainingBudget } from "./canary";
-
-export interface Manifest {
-    key: string;
-    versionId: string | null;
-    sha256: string;
-    size: number;
-    contentType: string;
-    processedAt: string;
-}
+import { getIfExists, isStorageError, ObjectBody, readBody, Storage, storageError } from "./storage";
 
 export type Outcome = "written" | "unchanged" | "stale" | "gone" | "skipped" | "failed";
 
@@ -50,17 +44,12 @@ export interface IngestOptions {
     log: Logger;
     now?: () => number;
     /** Work budget per invocation; the default leaves 2 s of the Lambda's remaining time. */
-    budgetMs?: (context: IngestContext | undefined) => number;
-}
-
-export interface IngestContext {
-    awsRequestId?: string;
-    functionName?: string;
-    getRemainingTimeInMillis?: () => number;
+    budgetMs?: (context: InvocationContext | undefined) => number;
 }
 
 /** Bytes kept from the start of an object to recognize its type. */
 const SNIFF_BYTES = 512;
+
 /** Attempts at a conditional manifest write before giving up (another writer keeps winning). */
 const WRITE_ATTEMPTS = 4;
 
@@ -133,6 +122,7 @@ interface Digest {
     sha256: string;
     size: number;
     contentType: string;
+    checksumSha256: string | null;
     lastModified?: Date;
 }
 
@@ -141,22 +131,12 @@ export function createIngest(options: IngestOptions) {
     const now = options.now ?? Date.now;
 
     async function readManifest(manifestKey: string, signal: AbortSignal): Promise<StoredManifest | undefined> {
-        let object;
-        try {
-            object = await storage.get(manifestKey, { signal });
-        } catch (error) {
-            if (isStorageError(error) && error.storageErrorKind === "not_found") return undefined;
-            throw error;
-        }
-        const chunks: Buffer[] = [];
-        try {
-            for await (const chunk of object.body) chunks.push(Buffer.from(chunk));
-        } finally {
-            object.discard();
-        }
+        const object = await getIfExists(storage, manifestKey, { signal });
+        if (object === undefined) return undefined;
+        const bytes = await readBody(object, MAX_MANIFEST_BYTES);
         let manifest: Partial<Manifest> = {};
         try {
-            const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+            const parsed = bytes === undefined ? undefined : (JSON.parse(bytes.toString("utf8")) as unknown);
             if (typeof parsed === "object" && parsed !== null) manifest = parsed as Partial<Manifest>;
         } catch {
             // An unreadable manifest is replaced (conditionally, on its ETag).
@@ -171,16 +151,6 @@ export function createIngest(options: IngestOptions) {
         const previousModified = Date.parse(existing.metadata["source-last-modified"] ?? "");
         if (lastModified !== undefined && Number.isFinite(previousModified)) return previousModified > lastModified.getTime();
         return false;
-    }
-
-    /** Starts reading an object version; undefined when it does not exist. */
-    async function open(objectKey: string, versionId: string | undefined, signal: AbortSignal): Promise<ObjectBody | undefined> {
-        try {
-            return await storage.get(objectKey, { versionId, signal });
-        } catch (error) {
-            if (isStorageError(error) && error.storageErrorKind === "not_found") return undefined;
-            throw error;
-        }
     }
 
     async function digest(objectKey: string, object: ObjectBody, timing: Timing): Promise<Digest> {
@@ -206,15 +176,20 @@ export function createIngest(options: IngestOptions) {
         if (size !== object.size) {
             throw storageError("unavailable", `reading ${printable(objectKey)} returned ${size} bytes, expected ${object.size}`);
         }
+        const sha256 = hash.digest();
+        if (object.checksumSha256 !== undefined && object.checksumSha256 !== sha256.toString("base64")) {
+            throw storageError("unavailable", `the bytes read from ${printable(objectKey)} do not match the SHA-256 S3 stored with them`);
+        }
         timing.readMs = now() - started;
         timing.bytes = size;
         const stored = (object.contentType ?? "").trim();
         const contentType = GENERIC_TYPES.includes(stored.toLowerCase()) ? sniffContentType(head.subarray(0, headLength)) : stored;
         return {
             versionId: object.versionId ?? null,
-            sha256: hash.digest("hex"),
+            sha256: sha256.toString("hex"),
             size,
             contentType,
+            checksumSha256: object.checksumSha256 ?? null,
             lastModified: object.lastModified,
         };
     }
@@ -256,7 +231,7 @@ export function createIngest(options: IngestOptions) {
         if (isStale(existing, sequencer, undefined)) {
             return { outcome: "stale", key, versionId: eventVersion, reason: "a newer version is already ingested" };
         }
-        const object = await open(objectKey, eventVersion, signal);
+        const object = await getIfExists(storage, objectKey, { versionId: eventVersion, signal });
         if (object === undefined) {
             return { outcome: "gone", key, versionId: eventVersion, reason: "the object version no longer exists" };
         }
@@ -276,6 +251,7 @@ export function createIngest(options: IngestOptions) {
                 size: described.size,
                 contentType: described.contentType,
                 processedAt: new Date(now()).toISOString(),
+                checksumSha256: described.checksumSha256,
             };
             const metadata: Record<string, string> = {};
             if (sequencer) metadata.sequencer = sequencer;
@@ -301,7 +277,7 @@ export function createIngest(options: IngestOptions) {
         throw new Error(`the manifest of ${printable(objectKey)} kept changing; giving up after ${WRITE_ATTEMPTS} attempts`);
     }
 
-    return async function ingest(event: S3Event, context?: IngestContext): Promise<IngestResult> {
+    return async function ingest(event: S3Event, context?: InvocationContext): Promise<IngestResult> {
         log.startInvocation(context);
         const records = Array.isArray(event?.Records) ? event.Records : [];
         if (records.length === 0) {

@@ -9,6 +9,8 @@
 // Every line is one JSON object on stdout, which Lambda ships to CloudWatch Logs as-is; CloudWatch
 // extracts the metrics from lines that carry an `_aws` member (EMF).
 
+import type { InvocationContext } from "./invocation";
+
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 export interface Logger {
@@ -18,13 +20,6 @@ export interface Logger {
     error(message: string, attributes?: Record<string, unknown>): void;
     /** Starts an invocation: request id, trace id and cold-start flag are added to every line until the next. */
     startInvocation(context: InvocationContext | undefined): void;
-}
-
-/** The parts of the Lambda context the logs use. */
-export interface InvocationContext {
-    awsRequestId?: string;
-    functionName?: string;
-    functionVersion?: string;
 }
 
 export type MetricUnit = "Seconds" | "Milliseconds" | "Count" | "Bytes" | "Percent" | "None";

@@ -1,18 +1,22 @@
 // The storage port: the handful of S3 operations the functions use, over one bucket, with S3's errors
-// turned into a small set of kinds the handlers can act on. Built from an SDK module and client that
-// the caller passes in (the callbacks `require` the SDK at cold start), so this module only imports
-// SDK *types* and stays serializable.
+// turned into a small set of kinds the handlers can act on, plus the one reader of whole bodies and the
+// one "get, or undefined when missing". Built from an SDK module and client that the caller passes in
+// (the callbacks `require` the SDK at cold start), so this module only imports SDK *types* and stays
+// serializable. Presigned URLs and POST policies are signed by functions/sigv4.ts with the credentials
+// the client resolves.
 
 import type * as S3 from "@aws-sdk/client-s3";
-import type { getSignedUrl as GetSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { amzDate, bucketAddress, Credentials, presignedPost, presignedUrl, PresignedPost, uriEncode } from "./sigv4";
 
 /**
- * not_found: no such key/version. precondition_failed: an If-Match/If-None-Match did not hold.
- * unavailable: S3 unreachable, slow (timed out), throttling or failing (5xx) — retrying may succeed.
+ * not_found: no such key/version. precondition_failed: an If-Match/If-None-Match did not hold (or a
+ * concurrent conditional write won). not_modified: a read's If-None-Match held (HTTP 304).
+ * unavailable: S3 unreachable, slow (timed out), throttling or failing (5xx), or a body that arrived
+ * other than S3 described it — retrying may succeed.
  * denied: S3 or KMS refused the caller (IAM, key policy, disabled key).
  * invalid: S3 rejected the request itself (4xx) — a bug or input that validation let through.
  */
-export type StorageErrorKind = "not_found" | "precondition_failed" | "unavailable" | "denied" | "invalid";
+export type StorageErrorKind = "not_found" | "precondition_failed" | "not_modified" | "unavailable" | "denied" | "invalid";
 
 export interface StorageError extends Error {
     storageErrorKind: StorageErrorKind;
@@ -53,8 +57,14 @@ export function classifyError(error: unknown, operation: string): StorageError {
     if (NOT_FOUND_NAMES.includes(name) || (status === 404 && name !== "NoSuchBucket")) {
         return storageError("not_found", message, error, details);
     }
-    if (name === "PreconditionFailed" || status === 412) {
+    // A conditional write that raced another one is answered 409 ConditionalRequestConflict
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, If-Match / If-None-Match): for the
+    // client, the condition did not hold.
+    if (name === "PreconditionFailed" || status === 412 || name === "ConditionalRequestConflict") {
         return storageError("precondition_failed", message, error, details);
+    }
+    if (name === "NotModified" || status === 304) {
+        return storageError("not_modified", message, error, details);
     }
     if (DENIED_NAMES.includes(name) || status === 403) {
         return storageError("denied", message, error, details);
@@ -83,6 +93,8 @@ export interface ObjectInfo {
     lastModified?: Date;
     metadata: Record<string, string>;
     replicationStatus?: string;
+    /** The SHA-256 S3 stored with the version (base64), when it has a full-object one. */
+    checksumSha256?: string;
 }
 
 export interface ObjectBody extends ObjectInfo {
@@ -104,35 +116,67 @@ export interface CallOptions {
 export interface PutOptions extends CallOptions {
     contentType?: string;
     metadata?: Record<string, string>;
-    /** Base64 SHA-256 of the body: S3 verifies it and rejects a corrupted upload. */
+    /** Base64 SHA-256 of the body: S3 stores it with the version and rejects a body that does not match. */
     checksumSha256?: string;
+    /** Base64 MD5 of the body (Content-MD5): S3 rejects a body that does not match. */
+    contentMd5?: string;
     /** "*": create only. */
     ifNoneMatch?: string;
     /** Replace only this ETag. */
     ifMatch?: string;
 }
 
+export interface ReadOptions extends CallOptions {
+    versionId?: string;
+    /** Only when the current ETag is this one (else precondition_failed). */
+    ifMatch?: string;
+    /** Only when the current ETag is not this one, or "*" (else not_modified). */
+    ifNoneMatch?: string;
+}
+
 export interface Storage {
     readonly bucket: string;
-    put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ versionId?: string; etag?: string }>;
-    get(key: string, options?: CallOptions & { versionId?: string }): Promise<ObjectBody>;
-    head(key: string, options?: CallOptions & { versionId?: string }): Promise<ObjectInfo>;
+    put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ versionId?: string; etag?: string; checksumSha256?: string }>;
+    get(key: string, options?: ReadOptions): Promise<ObjectBody>;
+    head(key: string, options?: ReadOptions): Promise<ObjectInfo>;
     delete(key: string, options?: CallOptions): Promise<{ versionId?: string; deleteMarker: boolean }>;
     /** One page of keys under prefix, ascending, strictly after startAfter. */
     list(prefix: string, options: CallOptions & { startAfter?: string; maxKeys: number }): Promise<{ items: ListedObject[]; truncated: boolean }>;
-    presignPut(key: string, options: { contentType: string; expiresIn: number }): Promise<{ url: string; headers: Record<string, string> }>;
-    presignGet(key: string, options: { versionId?: string; expiresIn: number }): Promise<string>;
+    /** A URL that performs `method` (GET or HEAD) on the current version of key until it expires. */
+    presignUrl(key: string, options: { method: "GET" | "HEAD"; expiresIn: number }): Promise<string>;
+    /** A browser-style POST upload of exactly this key and content type, at most maxBytes. */
+    presignPost(key: string, options: { contentType: string; maxBytes: number; expiresIn: number }): Promise<PresignedPost & { url: string }>;
 }
 
 /** The SDK module parts the adapter uses; the callbacks pass `require("@aws-sdk/client-s3")`. */
 export type S3Module = Pick<typeof S3, "PutObjectCommand" | "GetObjectCommand" | "HeadObjectCommand" | "DeleteObjectCommand" | "ListObjectsV2Command">;
 
+/** What presigning needs: the credentials the client resolves, the region, the endpoint override. */
+export interface SignerOptions {
+    credentials: () => Promise<Credentials>;
+    region: string;
+    /** The S3 endpoint the client was given (an emulator), if any. */
+    endpoint?: string;
+    now?: () => number;
+}
+
 export interface S3StorageOptions {
     sdk: S3Module;
     client: S3.S3Client;
     bucket: string;
-    /** `require("@aws-sdk/s3-request-presigner").getSignedUrl`; only the api needs it. */
-    getSignedUrl?: typeof GetSignedUrl;
+    /** Only the api presigns. */
+    signer?: SignerOptions;
+}
+
+/**
+ * The full-object SHA-256 S3 reports (with ChecksumMode ENABLED). A multipart upload's composite
+ * checksum (`…-<parts>`, ChecksumType COMPOSITE) is a checksum of part checksums, not of the bytes.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+function fullObjectSha256(out: { ChecksumSHA256?: string; ChecksumType?: string }): string | undefined {
+    const value = out.ChecksumSHA256;
+    if (value === undefined || value.includes("-") || (out.ChecksumType !== undefined && out.ChecksumType !== "FULL_OBJECT")) return undefined;
+    return value;
 }
 
 /** What GetObject and HeadObject both say about an object. */
@@ -146,7 +190,44 @@ function objectInfo(key: string, out: S3.HeadObjectCommandOutput | S3.GetObjectC
         lastModified: out.LastModified,
         metadata: out.Metadata ?? {},
         replicationStatus: out.ReplicationStatus,
+        checksumSha256: fullObjectSha256(out),
     };
+}
+
+/** The object, or undefined when there is no such key (or version). */
+export async function getIfExists(storage: Storage, key: string, options?: ReadOptions): Promise<ObjectBody | undefined> {
+    try {
+        return await storage.get(key, options);
+    } catch (error) {
+        if (isStorageError(error) && error.storageErrorKind === "not_found") return undefined;
+        throw error;
+    }
+}
+
+/**
+ * The whole body, or undefined (and the body discarded) when it is larger than limit. A body that
+ * ends at another length than S3 announced is an unavailable error: never a truncated document.
+ */
+export async function readBody(object: ObjectBody, limit: number): Promise<Buffer | undefined> {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+        for await (const chunk of object.body) {
+            total += chunk.length;
+            if (total > limit) {
+                object.discard();
+                return undefined;
+            }
+            chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        }
+    } catch (error) {
+        object.discard();
+        throw error;
+    }
+    if (total !== object.size) {
+        throw storageError("unavailable", `reading ${object.key} returned ${total} bytes, expected ${object.size}`);
+    }
+    return Buffer.concat(chunks, total);
 }
 
 export function createS3Storage(options: S3StorageOptions): Storage {
@@ -160,11 +241,22 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         }
     }
 
-    function presigner(): typeof GetSignedUrl {
-        if (options.getSignedUrl === undefined) {
-            throw new Error("This storage was built without a presigner");
+    function signer(): SignerOptions {
+        if (options.signer === undefined) {
+            throw new Error("This storage was built without a signer");
         }
-        return options.getSignedUrl;
+        return options.signer;
+    }
+
+    async function signing() {
+        const { credentials, region, endpoint, now = Date.now } = signer();
+        const at = now();
+        return { credentials: await credentials(), region, at, date: amzDate(at), address: bucketAddress(bucket, region, endpoint) };
+    }
+
+    // ChecksumMode ENABLED: S3 returns the stored checksums, and the SDK checks a GET's body against them.
+    function readInput(key: string, opts: ReadOptions) {
+        return { Bucket: bucket, Key: key, VersionId: opts.versionId, IfMatch: opts.ifMatch, IfNoneMatch: opts.ifNoneMatch, ChecksumMode: "ENABLED" as const };
     }
 
     return {
@@ -178,18 +270,19 @@ export function createS3Storage(options: S3StorageOptions): Storage {
                         Body: body,
                         ContentType: opts.contentType,
                         Metadata: opts.metadata,
-                        ChecksumSHA256: opts.checksumSha256,
+                        ...(opts.checksumSha256 !== undefined ? { ChecksumAlgorithm: "SHA256", ChecksumSHA256: opts.checksumSha256 } : {}),
+                        ContentMD5: opts.contentMd5,
                         IfNoneMatch: opts.ifNoneMatch,
                         IfMatch: opts.ifMatch,
                     }),
                     { abortSignal: opts.signal },
                 );
-                return { versionId: out.VersionId, etag: out.ETag };
+                return { versionId: out.VersionId, etag: out.ETag, checksumSha256: fullObjectSha256(out) };
             });
         },
         get(key, opts = {}) {
             return call("GetObject", async () => {
-                const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }), { abortSignal: opts.signal });
+                const out = await client.send(new sdk.GetObjectCommand(readInput(key, opts)), { abortSignal: opts.signal });
                 const body = out.Body as unknown as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
                 // A connection that fails mid-body surfaces as a classified (unavailable) error too.
                 const stream: AsyncIterable<Uint8Array> = (async function* guarded() {
@@ -211,7 +304,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         },
         head(key, opts = {}) {
             return call("HeadObject", async () => {
-                const out = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }), { abortSignal: opts.signal });
+                const out = await client.send(new sdk.HeadObjectCommand(readInput(key, opts)), { abortSignal: opts.signal });
                 return objectInfo(key, out);
             });
         },
@@ -234,20 +327,18 @@ export function createS3Storage(options: S3StorageOptions): Storage {
                 return { items, truncated: out.IsTruncated === true };
             });
         },
-        presignPut(key, opts) {
-            return call("PresignPutObject", async () => {
-                const url = await presigner()(client, new sdk.PutObjectCommand({ Bucket: bucket, Key: key, ContentType: opts.contentType }), {
-                    expiresIn: opts.expiresIn,
-                    // Sign the content type, so the upload must declare the type that was asked for.
-                    signableHeaders: new Set(["content-type"]),
-                });
-                return { url, headers: { "content-type": opts.contentType } };
+        presignUrl(key, opts) {
+            return call("PresignUrl", async () => {
+                const { credentials, region, date, address } = await signing();
+                return presignedUrl({ method: opts.method, origin: address.origin, path: address.pathPrefix + uriEncode(key, true), credentials, region, amzDate: date, expiresIn: opts.expiresIn });
             });
         },
-        presignGet(key, opts) {
-            return call("PresignGetObject", () =>
-                presigner()(client, new sdk.GetObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }), { expiresIn: opts.expiresIn }),
-            );
+        presignPost(key, opts) {
+            return call("PresignPost", async () => {
+                const { credentials, region, at, date, address } = await signing();
+                const post = presignedPost({ bucket, key, contentType: opts.contentType, maxBytes: opts.maxBytes, credentials, region, amzDate: date, expiresAt: at + opts.expiresIn * 1000 });
+                return { url: address.origin + address.pathPrefix, ...post };
+            });
         },
     };
 }

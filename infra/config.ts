@@ -4,7 +4,7 @@
 // for the CLI; a test keeps the two identical.
 import { createPublicKey, KeyObject } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { StackRole } from "../functions/contract";
+import { MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, MAX_UPLOAD_POLICY_SECONDS, StackRole } from "../functions/contract";
 import { MAX_APP_NAME_LENGTH } from "./naming";
 
 export const PROJECT = "tandem";
@@ -59,6 +59,7 @@ export interface TandemConfig {
     accessLogRetentionDays: number;
     presignExpirySeconds: number;
     maxInlineBytes: number;
+    maxUploadBytes: number;
     functions: Record<FunctionKind, FunctionSettings>;
     edge: EdgeMode;
     edgePublicKey?: string;
@@ -130,8 +131,9 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     abortIncompleteUploadDays: { type: "integer", default: 7, description: "Days before an incomplete multipart upload is aborted.", check: integerIn(1, 365) },
     intelligentTieringDays: { type: "integer", default: 0, description: "Days after which documents move to S3 Intelligent-Tiering.", check: integerIn(0, 3650) },
     accessLogRetentionDays: { type: "integer", default: 365, description: "Days S3 server access logs are kept.", check: integerIn(1, 3650) },
-    presignExpirySeconds: { type: "integer", default: 900, description: "Lifetime of presigned upload and download URLs, in seconds.", check: integerIn(60, 604800) },
-    maxInlineBytes: { type: "integer", default: 4194304, description: "Largest document the api takes or returns inline; larger ones use presigned URLs (the Lambda payload limit is 6 MB, base64 adds a third).", check: integerIn(1024, 4400000) },
+    presignExpirySeconds: { type: "integer", default: 900, description: `Lifetime of presigned download URLs, in seconds (a presigned upload policy lives at most ${MAX_UPLOAD_POLICY_SECONDS / 60} minutes).`, check: integerIn(60, 604800) },
+    maxInlineBytes: { type: "integer", default: 4194304, description: "Largest document the api takes or returns inline; larger ones use presigned URLs (the Lambda payload limit is 6 MB, base64 adds a third).", check: integerIn(1024, MAX_INLINE_BYTES_LIMIT) },
+    maxUploadBytes: { type: "integer", default: 1073741824, description: "Largest document a presigned upload (POST /uploads/<key>) accepts, in bytes; S3 takes at most 5 GiB in one POST.", check: integerIn(1, MAX_UPLOAD_BYTES_LIMIT) },
     ...functionKeys("api", 512, 10, 50),
     ...functionKeys("ingest", 512, 300, 20),
     ...functionKeys("canary", 256, 30, 2),
@@ -278,6 +280,7 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         accessLogRetentionDays: values.accessLogRetentionDays as number,
         presignExpirySeconds: values.presignExpirySeconds as number,
         maxInlineBytes: values.maxInlineBytes as number,
+        maxUploadBytes: values.maxUploadBytes as number,
         functions,
         edge: values.edge as EdgeMode,
         edgePublicKey: values.edgePublicKey as string | undefined,

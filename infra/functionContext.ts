@@ -22,6 +22,7 @@ export interface FunctionContext extends FunctionDeployment {
     bucketArn: pulumi.Input<string>;
     presignExpirySeconds: number;
     maxInlineBytes: number;
+    maxUploadBytes: number;
 }
 
 /**
@@ -36,6 +37,7 @@ export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, setting
         [ENV.peerRegion]: ctx.peerRegion,
         [ENV.presignExpirySeconds]: String(ctx.presignExpirySeconds),
         [ENV.maxInlineBytes]: String(ctx.maxInlineBytes),
+        [ENV.maxUploadBytes]: String(ctx.maxUploadBytes),
         [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };

@@ -4,8 +4,9 @@
 import * as assert from "assert";
 import { createHash, randomBytes } from "crypto";
 import type * as S3 from "@aws-sdk/client-s3";
-import { ENV, PREFIX } from "../../functions/contract";
+import { ENV, MAX_UPLOAD_POLICY_SECONDS, PREFIX } from "../../functions/contract";
 import { encodeKeyPath } from "../../functions/http";
+import { ROUTES } from "../../functions/routes";
 import { bodyBytes, bodyJson, captureFunctionOutput, lambdaContext, makeHandlers, s3Event, urlEvent } from "../support/lambda";
 import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
@@ -16,6 +17,7 @@ type Handlers = ReturnType<typeof makeHandlers>;
 function assertErrorShape(result: { statusCode?: number; headers?: Record<string, unknown>; body?: string }, status: number, code: string): { code: string; message: string } {
     assert.strictEqual(result.statusCode, status, `expected ${status} ${code}, got ${result.statusCode} ${result.body}`);
     assert.match(String(result.headers?.["content-type"]), /^application\/json/);
+    assert.strictEqual(result.headers?.["x-content-type-options"], "nosniff");
     const body = JSON.parse(result.body ?? "") as { error: { code: string; message: string } };
     assert.deepStrictEqual(Object.keys(body), ["error"]);
     assert.deepStrictEqual(Object.keys(body.error).sort(), ["code", "message"]);
@@ -64,6 +66,7 @@ describe("functions: api on moto", function () {
                 assert.strictEqual(answer.key, key);
                 assert.strictEqual(typeof answer.versionId, "string");
                 assert.strictEqual(typeof answer.etag, "string");
+                assert.strictEqual(answer.checksumSha256, createHash("sha256").update(body).digest("base64"), "the checksum S3 stored");
                 assert.strictEqual(created.headers!.location, `/objects/${encodeKeyPath(key)}`);
 
                 const read = await get(key);
@@ -72,9 +75,12 @@ describe("functions: api on moto", function () {
                 assert.strictEqual(read.headers!["content-type"], contentType);
                 assert.strictEqual(read.headers!.etag, answer.etag);
                 assert.strictEqual(read.headers!["x-tandem-version-id"], answer.versionId);
+                assert.strictEqual(read.headers!["repr-digest"], `sha-256=:${answer.checksumSha256}:`);
 
-                // Stored as the program configures the bucket: SSE-KMS with the region key and a bucket key.
-                const head = await s3.send(new s3sdk.HeadObjectCommand({ Bucket: primary.bucket, Key: PREFIX.objects + key }));
+                // Stored as the program configures the bucket: SSE-KMS with the region key and a bucket
+                // key, and with the SHA-256 the api verified (S3 verifies it again on real AWS).
+                const head = await s3.send(new s3sdk.HeadObjectCommand({ Bucket: primary.bucket, Key: PREFIX.objects + key, ChecksumMode: "ENABLED" }));
+                assert.strictEqual(head.ChecksumSHA256, answer.checksumSha256);
                 assert.strictEqual(head.ServerSideEncryption, "aws:kms");
                 assert.strictEqual(head.BucketKeyEnabled, true);
                 assert.strictEqual(head.ContentLength, body.length);
@@ -118,7 +124,7 @@ describe("functions: api on moto", function () {
             assert.ok(bodyBytes(await get("enc/slash")).equals(Buffer.from("x")));
         });
 
-        it("goes through presigned URLs for a 10 MiB body: POST /uploads, PUT to the URL, GET answers 303", async () => {
+        it("goes through a presigned POST for a 10 MiB body: POST /uploads, the form to S3, GET answers 303", async () => {
             const key = "large/ten-mebibytes.bin";
             const body = randomBytes(10 * 1024 * 1024);
             const tooBig = await put(key, body);
@@ -127,29 +133,40 @@ describe("functions: api on moto", function () {
 
             const upload = await p.api(urlEvent("POST", `/uploads/${encodeKeyPath(key)}`, { body: JSON.stringify({ contentType: "application/x-large" }), base64: false }), lambdaContext());
             assert.strictEqual(upload.statusCode, 200, upload.body);
-            const { url, headers, expiresAt } = bodyJson<{ url: string; headers: Record<string, string>; expiresAt: string }>(upload);
-            assert.deepStrictEqual(Object.keys(bodyJson(upload)).sort(), ["expiresAt", "headers", "url"]);
-            assert.deepStrictEqual(headers, { "content-type": "application/x-large" });
+            const { url, fields, expiresAt } = bodyJson<{ url: string; fields: Record<string, string>; expiresAt: string }>(upload);
+            assert.deepStrictEqual(Object.keys(bodyJson(upload)).sort(), ["expiresAt", "fields", "url"]);
+            assert.strictEqual(fields.key, PREFIX.objects + key);
+            assert.strictEqual(fields["Content-Type"], "application/x-large");
             const expires = Date.parse(expiresAt) - Date.now();
-            assert.ok(expires > 890_000 && expires <= 900_000, `expiresAt ${expiresAt}`);
-            const signed = new URL(url);
-            assert.strictEqual(signed.searchParams.get("X-Amz-Expires"), "900");
-            assert.strictEqual(signed.searchParams.get("X-Amz-SignedHeaders"), "content-type;host", "the content type is signed");
-            assert.strictEqual(signed.searchParams.get("x-amz-checksum-crc32"), null, "no checksum of an empty body in the URL (real S3 would reject the upload)");
+            assert.ok(expires > 0 && expires <= MAX_UPLOAD_POLICY_SECONDS * 1000, `expiresAt ${expiresAt}`);
+            assert.strictEqual(url, `${moto.endpoint}/${primary.bucket}/`);
 
-            const uploaded = await fetch(url, { method: "PUT", headers, body });
-            assert.strictEqual(uploaded.status, 200, await uploaded.text());
+            const form = new FormData();
+            for (const [name, value] of Object.entries(fields)) form.append(name, value);
+            form.append("file", new Blob([body]), "ten-mebibytes.bin");
+            const uploaded = await fetch(url, { method: "POST", body: form });
+            assert.strictEqual(uploaded.status, 204, await uploaded.text());
 
             const read = await get(key);
             assertRedirect(read);
             const location = String(read.headers!.location);
             assert.strictEqual(bodyJson(read).url, location);
+            const signed = new URL(location);
+            assert.strictEqual(signed.searchParams.get("X-Amz-Expires"), "900");
+            assert.strictEqual(signed.searchParams.get("X-Amz-SignedHeaders"), "host");
             const downloaded = await fetch(location);
             assert.strictEqual(downloaded.status, 200);
             assert.strictEqual(downloaded.headers.get("content-type"), "application/x-large");
             const bytes = Buffer.from(await downloaded.arrayBuffer());
             assert.strictEqual(bytes.length, body.length);
             assert.strictEqual(createHash("sha256").update(bytes).digest("hex"), createHash("sha256").update(body).digest("hex"));
+
+            // HEAD answers the same redirect, with a URL signed for HEAD (SigV4 signs the method).
+            const head = await p.api(urlEvent("HEAD", `/objects/${encodeKeyPath(key)}`), lambdaContext());
+            assert.strictEqual(head.statusCode, 303);
+            assert.strictEqual(head.body, undefined);
+            assert.notStrictEqual(new URL(String(head.headers!.location)).searchParams.get("X-Amz-Signature"), signed.searchParams.get("X-Amz-Signature"));
+            assert.strictEqual((await fetch(String(head.headers!.location), { method: "HEAD" })).status, 200);
         });
 
         function assertRedirect(result: { statusCode?: number; headers?: Record<string, unknown> }) {
@@ -198,8 +215,9 @@ describe("functions: api on moto", function () {
             const body = bodyJson<{ items: Array<{ key: string }>; nextCursor: string | null }>(await page(""));
             assert.ok(body.items.some((item) => item.key === "listing-elsewhere"));
             assert.ok(body.items.length <= 100);
-            const all = bodyJson<{ items: Array<{ key: string }> }>(await p.api(urlEvent("GET", "/objects/"), lambdaContext()));
-            assert.deepStrictEqual(all.items.map((i) => i.key), body.items.map((i) => i.key));
+            const head = await p.api(urlEvent("HEAD", "/objects"), lambdaContext());
+            assert.strictEqual(head.statusCode, 200);
+            assert.strictEqual(head.body, undefined);
         });
 
         it("returns an empty page for an unknown prefix", async () => {
@@ -266,7 +284,8 @@ describe("functions: api on moto", function () {
             const manifest = await p.api(urlEvent("GET", "/manifests/man/doc.txt"), lambdaContext());
             assert.strictEqual(manifest.statusCode, 200);
             const m = bodyJson(manifest);
-            assert.deepStrictEqual(Object.keys(m).sort(), ["contentType", "key", "processedAt", "sha256", "size", "versionId"]);
+            assert.deepStrictEqual(Object.keys(m).sort(), ["checksumSha256", "contentType", "key", "processedAt", "sha256", "size", "versionId"]);
+            assert.strictEqual(m.checksumSha256, created.checksumSha256);
             assert.strictEqual(m.key, "man/doc.txt");
             assert.strictEqual(m.versionId, created.versionId);
             assert.strictEqual(m.sha256, createHash("sha256").update(body).digest("hex"));
@@ -323,6 +342,200 @@ describe("functions: api on moto", function () {
         });
     });
 
+    describe("integrity (the api never stores bytes other than the client's)", () => {
+        const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("base64");
+        const md5 = (b: Buffer | string) => createHash("md5").update(b).digest("base64");
+        const notUtf8 = Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x80, 0xe0, 0x80, 0x41]);
+        /** What a Function URL hands the api for a text-typed body: the bytes decoded as UTF-8. */
+        const asText = (bytes: Buffer, headers: Record<string, string>) => urlEvent("PUT", "/objects/int/doc", { body: bytes.toString("utf8"), base64: false, headers: { "content-length": String(bytes.length), ...headers } });
+        const stored = async (key: string) => (await s3.send(new s3sdk.ListObjectVersionsCommand({ Bucket: primary.bucket, Prefix: PREFIX.objects + key }))).Versions?.length ?? 0;
+
+        it("verifies x-amz-checksum-sha256 and Content-MD5 before storing, and returns the stored checksum", async () => {
+            const body = Buffer.from("checked ✓");
+            const created = await put("int/ok", body, { "x-amz-checksum-sha256": sha256(body), "content-md5": md5(body) });
+            assert.strictEqual(created.statusCode, 201, created.body);
+            assert.strictEqual(bodyJson(created).checksumSha256, sha256(body));
+            assert.ok(bodyBytes(await get("int/ok")).equals(body));
+        });
+
+        const refusals: Array<[string, Record<string, string>, string]> = [
+            ["a SHA-256 of another body", { "x-amz-checksum-sha256": sha256("another body") }, "bad_checksum"],
+            ["a Content-MD5 of another body", { "content-md5": md5("another body") }, "bad_checksum"],
+            ["both checksums, disagreeing (SHA-256 right, MD5 of another body)", { "x-amz-checksum-sha256": sha256("the body"), "content-md5": md5("another body") }, "bad_checksum"],
+            ["malformed base64 in x-amz-checksum-sha256", { "x-amz-checksum-sha256": "not base64!" }, "bad_checksum"],
+            ["a hex SHA-256 instead of base64", { "x-amz-checksum-sha256": createHash("sha256").update("the body").digest("hex") }, "bad_checksum"],
+            ["an MD5 where a SHA-256 belongs", { "x-amz-checksum-sha256": md5("the body") }, "bad_checksum"],
+            ["non-canonical base64", { "content-md5": md5("the body").replace(/=$/, "") + "=" + "=" }, "bad_checksum"],
+            ["a declared length other than the body's", { "content-length": "3" }, "bad_request"],
+            ["a declared length that is not a number", { "content-length": "12abc" }, "bad_request"],
+        ];
+        for (const [what, headers, code] of refusals) {
+            it(`refuses ${what} with 400 ${code}, storing nothing`, async () => {
+                const key = `int/refused-${what.replace(/\W+/g, "-")}`;
+                assertErrorShape(await put(key, Buffer.from("the body"), headers), 400, code);
+                assert.strictEqual(await stored(key), 0);
+            });
+        }
+
+        it("refuses a text body that is not UTF-8 (the platform re-encoded it), naming the ways to send it", async () => {
+            for (const type of ["text/plain", "application/json", "text/csv; charset=iso-8859-1"]) {
+                const error = assertErrorShape(await p.api(asText(notUtf8, { "content-type": type }), lambdaContext()), 400, "unverifiable_body");
+                assert.match(error.message, /application\/octet-stream/);
+                assert.match(error.message, /x-amz-checksum-sha256 or Content-MD5/);
+                assert.match(error.message, /POST \/uploads/);
+            }
+            assert.strictEqual(await stored("int/doc"), 0);
+        });
+
+        it("refuses such a body even when its checksum is sent: the bytes that arrived are not the client's", async () => {
+            const error = assertErrorShape(await p.api(asText(notUtf8, { "content-type": "text/plain", "x-amz-checksum-sha256": sha256(notUtf8) }), lambdaContext()), 400, "bad_checksum");
+            assert.match(error.message, /application\/octet-stream/);
+            assert.strictEqual(await stored("int/doc"), 0);
+        });
+
+        it("refuses text declared in a charset other than UTF-8 unless a checksum proves it intact", async () => {
+            const latin = Buffer.from("caf\u00e9 cr\u00e8me", "utf8");
+            assertErrorShape(await p.api(asText(latin, { "content-type": "text/csv; charset=iso-8859-1" }), lambdaContext()), 400, "unverifiable_body");
+            const proven = await p.api(asText(latin, { "content-type": "text/csv; charset=iso-8859-1", "x-amz-checksum-sha256": sha256(latin) }), lambdaContext());
+            assert.strictEqual(proven.statusCode, 201, proven.body);
+        });
+
+        it("refuses text containing U+FFFD without a checksum, and accepts it with one", async () => {
+            const replacement = Buffer.from("a \ufffd b", "utf8");
+            assertErrorShape(await p.api(asText(replacement, { "content-type": "text/plain" }), lambdaContext()), 400, "unverifiable_body");
+            const proven = await p.api(asText(replacement, { "content-type": "text/plain", "content-md5": md5(replacement) }), lambdaContext());
+            assert.strictEqual(proven.statusCode, 201, proven.body);
+            assert.ok(bodyBytes(await get("int/doc")).equals(replacement));
+        });
+
+        it("stores the same bytes sent as application/octet-stream, unaltered", async () => {
+            const created = await put("int/binary", notUtf8, { "content-type": "application/octet-stream" });
+            assert.strictEqual(created.statusCode, 201);
+            assert.ok(bodyBytes(await get("int/binary")).equals(notUtf8));
+        });
+
+        it("never serves bytes that do not match the checksum S3 stored with them (503)", async () => {
+            // moto stores a wrong x-amz-checksum-sha256 without verifying it; S3 would refuse the PUT.
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/int/corrupt", Body: "stored bytes", ChecksumAlgorithm: "SHA256", ChecksumSHA256: sha256("other bytes") }));
+            const read = await get("int/corrupt");
+            assert.strictEqual(read.statusCode, 503, read.body);
+            assert.strictEqual(bodyJson(read).error.code, "storage_unavailable");
+        });
+    });
+
+    describe("conditional requests (RFC 9110 §13)", () => {
+        let etag: string;
+        before(async () => {
+            etag = bodyJson((await put("cnd/doc", "v1")) as never).etag;
+        });
+        const read = (method: string, key: string, headers: Record<string, string>) => p.api(urlEvent(method, `/objects/${key}`, { headers }), lambdaContext());
+
+        it("PUT with If-Match on a missing document answers 412 (S3 answers 404), storing nothing", async () => {
+            assertErrorShape(await put("cnd/missing", "x", { "if-match": etag }), 412, "precondition_failed");
+            const versions = await s3.send(new s3sdk.ListObjectVersionsCommand({ Bucket: primary.bucket, Prefix: "objects/cnd/missing" }));
+            assert.strictEqual(versions.Versions, undefined);
+        });
+
+        for (const method of ["GET", "HEAD"]) {
+            it(`${method} honours If-Match (412 on another ETag or a missing document) and If-None-Match (304)`, async () => {
+                assert.strictEqual((await read(method, "cnd/doc", { "if-match": etag })).statusCode, 200);
+                assert.strictEqual((await read(method, "cnd/doc", { "if-match": "*" })).statusCode, 200);
+                const other = await read(method, "cnd/doc", { "if-match": '"0123456789abcdef0123456789abcdef"' });
+                assert.strictEqual(other.statusCode, 412);
+                const missing = await read(method, "cnd/nothing", { "if-match": etag });
+                assert.strictEqual(missing.statusCode, 412);
+                assert.strictEqual((await read(method, "cnd/nothing", { "if-match": "*" })).statusCode, 412);
+                if (method === "GET") {
+                    assertErrorShape(other, 412, "precondition_failed");
+                    assertErrorShape(missing, 412, "precondition_failed");
+                } else {
+                    assert.strictEqual(other.body, undefined, "a HEAD has no body");
+                }
+                const cached = await read(method, "cnd/doc", { "if-none-match": etag });
+                assert.strictEqual(cached.statusCode, 304);
+                assert.strictEqual(cached.body, undefined);
+                assert.strictEqual(cached.headers!.etag, etag);
+                assert.strictEqual((await read(method, "cnd/doc", { "if-none-match": "*" })).statusCode, 304);
+                assert.strictEqual((await read(method, "cnd/doc", { "if-none-match": '"0123456789abcdef0123456789abcdef"' })).statusCode, 200);
+                assert.strictEqual((await read(method, "cnd/nothing", { "if-none-match": "*" })).statusCode, 404);
+            });
+        }
+
+        const malformed: Array<[string, Record<string, string>]> = [
+            ["If-Match without quotes", { "if-match": "abc" }],
+            ["a weak If-Match", { "if-match": 'W/"abc"' }],
+            ["an If-Match list", { "if-match": '"a", "b"' }],
+            ["both If-Match and If-None-Match", { "if-match": '"a"', "if-none-match": '"b"' }],
+        ];
+        for (const [what, headers] of malformed) {
+            it(`answers 400 for ${what}`, async () => assertErrorShape(await read("GET", "cnd/doc", headers), 400, "bad_request"));
+        }
+    });
+
+    describe("safe serving", () => {
+        const active = ["text/html", "text/html; charset=utf-8", "image/svg+xml", "application/xml", "text/xml", "application/javascript", "text/javascript", "application/xhtml+xml", "application/pdf", "application/octet-stream", "x-custom/type"];
+        const passive = ["text/plain", "text/plain; charset=utf-8", "image/png", "image/jpeg", "application/json", "text/csv", "video/mp4", "audio/mpeg"];
+        for (const type of active) {
+            it(`serves ${type} as an attachment under a sandboxing CSP, with nosniff (GET and HEAD)`, async () => {
+                assert.strictEqual((await put("serve/a ctive<x>.html", "<script>alert(1)</script>", { "content-type": type })).statusCode, 201);
+                for (const method of ["GET", "HEAD"]) {
+                    const read = await p.api(urlEvent(method, `/objects/${encodeKeyPath("serve/a ctive<x>.html")}`), lambdaContext());
+                    assert.strictEqual(read.statusCode, 200);
+                    assert.strictEqual(read.headers!["content-type"], type);
+                    assert.strictEqual(read.headers!["x-content-type-options"], "nosniff");
+                    assert.strictEqual(read.headers!["content-disposition"], `attachment; filename="a_ctive_x_.html"; filename*=UTF-8''a%20ctive%3Cx%3E.html`);
+                    assert.match(String(read.headers!["content-security-policy"]), /^sandbox; default-src 'none'/);
+                }
+            });
+        }
+        for (const type of passive) {
+            it(`serves ${type} inline, with nosniff`, async () => {
+                assert.strictEqual((await put("serve/passive", "data", { "content-type": type })).statusCode, 201);
+                const read = await get("serve/passive");
+                assert.strictEqual(read.headers!["content-type"], type);
+                assert.strictEqual(read.headers!["x-content-type-options"], "nosniff");
+                assert.strictEqual(read.headers!["content-disposition"], undefined);
+            });
+        }
+
+        it("puts nosniff on every kind of answer", async () => {
+            const answers = [
+                await put("serve/any", "x"),
+                await p.api(urlEvent("GET", "/objects", { query: "limit=1" }), lambdaContext()),
+                await p.api(urlEvent("DELETE", "/objects/serve/any"), lambdaContext()),
+                await p.api(urlEvent("GET", "/health"), lambdaContext()),
+                await p.api(urlEvent("GET", "/nowhere"), lambdaContext()),
+                await p.api(urlEvent("PATCH", "/health"), lambdaContext()),
+                await s.api(urlEvent("PUT", "/objects/serve/any", { body: "x" }), lambdaContext()),
+            ];
+            for (const answer of answers) assert.strictEqual(answer.headers!["x-content-type-options"], "nosniff", String(answer.statusCode));
+        });
+    });
+
+    describe("the route table", () => {
+        it("allows exactly the documented methods on each route", async () => {
+            const sample = (path: string) => path.replace("<key>", "route/sample");
+            for (const route of ROUTES) {
+                const documented = route.operations.map((op) => op.method as string);
+                for (const method of ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"]) {
+                    const result = await p.api(urlEvent(method, sample(route.path), { body: method === "PUT" ? "x" : undefined }), lambdaContext());
+                    if (documented.includes(method)) assert.notStrictEqual(result.statusCode, 405, `${method} ${route.path}`);
+                    else assert.strictEqual(result.statusCode, 405, `${method} ${route.path}`);
+                }
+            }
+        });
+
+        it("has the standby refuse every write it lists, and serve everything else", async () => {
+            for (const route of ROUTES) {
+                for (const op of route.operations) {
+                    const result = await s.api(urlEvent(op.method, route.path.replace("<key>", "route/standby"), { body: op.method === "PUT" ? "x" : undefined }), lambdaContext());
+                    if (op.write) assertErrorShape(result, 503, "standby_read_only");
+                    else assert.ok(result.statusCode! < 500, `${op.method} ${route.path}: ${result.statusCode}`);
+                }
+            }
+        });
+    });
+
     describe("bad requests", () => {
         it("answers 303 for a document stored larger than the inline limit", async () => {
             const small = makeHandlers(moto.endpoint, primary, { [ENV.maxInlineBytes]: "1024" });
@@ -357,7 +570,12 @@ describe("functions: api on moto", function () {
             ["GET", "/nothing", {}, 404, "not_found"],
             ["GET", "/objectsX/a", {}, 404, "not_found"],
             ["PATCH", "/objects/a", {}, 405, "method_not_allowed"],
-            ["HEAD", "/objects/a", {}, 405, "method_not_allowed"],
+            ["PUT", "/objects/", { body: "x" }, 400, "bad_key"],
+            ["GET", "/objects/", {}, 400, "bad_key"],
+            ["DELETE", "/objects/", {}, 400, "bad_key"],
+            ["POST", "/uploads/", {}, 400, "bad_key"],
+            ["PUT", "/health", { body: "x" }, 405, "method_not_allowed"],
+            ["POST", "/uploads/u", { body: '{"contentType":"text/plain","size":5}', base64: false }, 400, "bad_request"],
             ["POST", "/objects", {}, 405, "method_not_allowed"],
             ["DELETE", "/health", {}, 405, "method_not_allowed"],
             ["GET", "/uploads/a", {}, 405, "method_not_allowed"],
@@ -370,6 +588,16 @@ describe("functions: api on moto", function () {
                 if (status === 405) assert.match(String(result.headers!.allow), /^[A-Z, ]+$/);
             });
         }
+
+        it("answers a refused HEAD with the status and headers alone", async () => {
+            const missing = await p.api(urlEvent("HEAD", "/objects/does/not/exist"), lambdaContext());
+            assert.strictEqual(missing.statusCode, 404);
+            assert.strictEqual(missing.body, undefined);
+            const wrong = await p.api(urlEvent("HEAD", "/uploads/a"), lambdaContext());
+            assert.strictEqual(wrong.statusCode, 405);
+            assert.strictEqual(wrong.headers!.allow, "POST");
+            assert.strictEqual(wrong.body, undefined);
+        });
 
         it("answers a malformed event (no method, no path) with 404, not an exception", async () => {
             const result = await p.api({} as never, undefined as never);

@@ -84,7 +84,7 @@ describe("functions: the bundles work", function () {
         const health = (await api.invoke(urlEvent("GET", "/health"))).result as { statusCode: number; body: string };
         assert.deepStrictEqual(JSON.parse(health.body), { region: "us-east-1", role: "primary", bucket: primary.bucket, replicationLagSeconds: null });
         const upload = (await api.invoke(urlEvent("POST", "/uploads/bundle/big.bin"))).result as { statusCode: number };
-        assert.strictEqual(upload.statusCode, 200, "the presigner loads from the runtime's SDK");
+        assert.strictEqual(upload.statusCode, 200, "the upload is presigned in the archive itself (functions/sigv4.ts)");
         // Its logs are structured JSON lines with the request id.
         const logs = api.output().stdout.trim().split("\n").map((l) => JSON.parse(l));
         assert.ok(logs.length >= 5);

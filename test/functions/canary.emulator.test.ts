@@ -9,8 +9,9 @@ import { METRICS, PREFIX, SERVICES } from "../../functions/contract";
 import { createLogger, createMetrics } from "../../functions/observability";
 import { createS3Storage } from "../../functions/storage";
 import { startFaultProxy, FaultProxy } from "../../tools/local/faultProxy";
+import { serveFunctionUrl } from "../../tools/local/functionUrl";
 import { bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, urlEvent } from "../support/lambda";
-import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
+import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 
@@ -154,6 +155,69 @@ describe("functions: canary on moto", function () {
         // GET /health reads the same measurement.
         const health = bodyJson(await makeHandlers(moto.endpoint, standby).api(urlEvent("GET", "/health"), lambdaContext()));
         assert.ok(health.replicationLagSeconds >= 42 && health.replicationLagSeconds < 50);
+    });
+
+    describe("GET /health over HTTP (the local Function URL server)", () => {
+        const ages = [5, 65, 125, 185, 245, 305, 365, 425, 485, 545];
+
+        /** A fresh api container behind the local Function URL server, reaching S3 through the proxy. */
+        async function healthServer() {
+            const port = await freePort();
+            const server = await serveFunctionUrl(port, makeHandlers(proxy.endpoint, primary).api, "tandem-api", 30_000, () => undefined);
+            return {
+                async get() {
+                    const before = proxy.seen.length;
+                    const response = await fetch(`http://127.0.0.1:${port}/health`);
+                    assert.strictEqual(response.status, 200);
+                    const body = (await response.json()) as { replicationLagSeconds: number | null };
+                    return { lag: body.replicationLagSeconds, s3Calls: proxy.seen.length - before };
+                },
+                close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+            };
+        }
+
+        async function seedAll(): Promise<string[]> {
+            await clearProbes(primary.bucket);
+            const now = Date.now();
+            return Promise.all(ages.map((age) => seedProbe(primary.bucket, now - age * 1000)));
+        }
+
+        it("costs at most 2 S3 calls per request in steady state (then reuses the measurement)", async () => {
+            const keys = await seedAll();
+            proxy.setRules(status(Object.fromEntries(keys.map((k) => [k, "COMPLETED"]))));
+            const server = await healthServer();
+            try {
+                const answers = [];
+                for (let i = 0; i < 10; i++) answers.push(await server.get());
+                assert.ok(answers.every((a) => a.s3Calls <= 2), JSON.stringify(answers));
+                assert.strictEqual(answers.reduce((n, a) => n + a.s3Calls, 0), 2, "one LIST and one HEAD for the canary period");
+                assert.ok(answers[0].lag !== null && answers[0].lag >= 545, "a fresh container proves the oldest listed probe first");
+            } finally {
+                await server.close();
+                proxy.setRules([]);
+            }
+        });
+
+        it("costs at most 2 S3 calls per request when replication stalls, and shows the stall", async () => {
+            const keys = await seedAll();
+            proxy.setRules(status(Object.fromEntries(keys.map((k) => [k, "PENDING"]))));
+            const server = await healthServer();
+            try {
+                const answers = [];
+                for (let i = 0; i < 10; i++) answers.push(await server.get());
+                assert.ok(answers.every((a) => a.s3Calls <= 2), JSON.stringify(answers));
+                assert.ok(answers.every((a) => a.lag !== null && a.lag >= 545), "at least the age of the oldest pending probe");
+                // The canary's full scan of the same bucket: one LIST and a HEAD per probe.
+                const canary = plainCanary(primary, Date.now());
+                const before = proxy.seen.length;
+                await canary.reader.measure();
+                assert.strictEqual(proxy.seen.length - before, 1 + ages.length);
+                canary.close();
+            } finally {
+                await server.close();
+                proxy.setRules([]);
+            }
+        });
     });
 
     it("standby: without any probe, publishes nothing and warns", async () => {

@@ -2,7 +2,7 @@
 // arbitrary S3 event records, on a real S3 API (moto):
 // - no unhandled exception, ever;
 // - no 5xx caused by client input (S3 is healthy here), every error in the {error:{code,message}} shape;
-// - every accepted write reads back byte-identical, with its content type;
+// - every accepted write reads back byte-identical, with its content type (a HEAD answers no body);
 // - ingest either processes each record or fails with its own IngestError (so Lambda retries), and a
 //   manifest it writes always describes the object's real bytes.
 // The number of generated cases is in each test's title and in FUZZ_RUNS.
@@ -17,12 +17,13 @@ import type { FunctionUrlResult } from "../../functions/http";
 import { DEFAULT_CONTENT_TYPE } from "../../functions/keys";
 import { bodyBytes, captureFunctionOutput, lambdaContext, makeHandlers, urlEvent } from "../support/lambda";
 import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
+import { fuzzSeed, printSeed } from "./fuzzSeed";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 
 /** Generated cases per property (the report quotes these). */
 export const FUZZ_RUNS = { primaryRequests: 400, standbyRequests: 150, s3Events: 200 };
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const SEED = fuzzSeed();
 
 const tricky = fc.constantFrom("a", "/", ".", "..", "%", "+", " ", "é", "😀", "?", "#", "\\", "~", "\u0000", "\n", "\u007f", "\u0085", "\ud800", "\ufffe", "%2F", "%25", "&", "=", "日");
 const keyText = fc.oneof(
@@ -99,10 +100,13 @@ const request = fc.oneof(
     { weight: 2, arbitrary: fc.record({ method, path, query, headers, body, base64: fc.boolean() }) },
 );
 
-function checkResponse(result: FunctionUrlResult, what: string): void {
+function checkResponse(result: FunctionUrlResult, method: string, what: string): void {
     assert.ok(result && typeof result === "object", `${what}: no result`);
     assert.ok(Number.isInteger(result.statusCode), `${what}: no status`);
-    if (result.statusCode! >= 400) {
+    assert.strictEqual(result.headers?.["x-content-type-options"], "nosniff", `${what}: nosniff`);
+    if (method.toUpperCase() === "HEAD") {
+        assert.strictEqual(result.body, undefined, `${what}: a HEAD has no body`);
+    } else if (result.statusCode! >= 400) {
         const body = JSON.parse(result.body ?? "null") as { error?: { code?: unknown; message?: unknown } };
         assert.strictEqual(typeof body?.error?.code, "string", `${what}: error shape`);
         assert.strictEqual(typeof body?.error?.message, "string", `${what}: error shape`);
@@ -120,6 +124,7 @@ describe("functions: fuzzing", function () {
 
     before(async () => {
         captureFunctionOutput();
+        printSeed(SEED);
         ({ primary, standby } = await provisionApp(moto.endpoint));
         // A small inline limit so that 413s are part of the search.
         p = makeHandlers(moto.endpoint, primary, { [ENV.maxInlineBytes]: "1024" });
@@ -140,7 +145,7 @@ describe("functions: fuzzing", function () {
                     event.body = r.body.toString("utf8");
                 }
                 const result = await p.api(event, lambdaContext());
-                checkResponse(result, what);
+                checkResponse(result, r.method, what);
                 statuses.set(result.statusCode!, (statuses.get(result.statusCode!) ?? 0) + 1);
                 assert.ok(result.statusCode! < 500, `${what} answered ${result.statusCode} ${result.body}`);
                 if (result.statusCode === 201) {
@@ -166,7 +171,7 @@ describe("functions: fuzzing", function () {
         await fc.assert(
             fc.asyncProperty(request, async (r) => {
                 const result = await s.api(urlEvent(r.method, r.path, { query: r.query, headers: r.headers as Record<string, string>, body: r.body, base64: r.base64 }), lambdaContext());
-                checkResponse(result, r.method);
+                checkResponse(result, r.method, r.method);
                 if (result.statusCode! >= 500) {
                     assert.strictEqual(result.statusCode, 503);
                     assert.strictEqual(JSON.parse(result.body!).error.code, "standby_read_only");
@@ -242,6 +247,7 @@ describe("functions: fuzzing", function () {
                         const bytes = Buffer.from(await object.Body!.transformToByteArray());
                         assert.strictEqual(manifest.sha256, createHash("sha256").update(bytes).digest("hex"));
                         assert.strictEqual(manifest.size, bytes.length);
+                        if (manifest.checksumSha256 !== null) assert.strictEqual(manifest.checksumSha256, createHash("sha256").update(bytes).digest("base64"));
                     }
                 }
             }),

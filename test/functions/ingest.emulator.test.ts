@@ -8,7 +8,7 @@ import type * as SQS from "@aws-sdk/client-sqs";
 import type * as Storage from "@aws-sdk/lib-storage";
 import type { S3Event } from "aws-lambda";
 import { PREFIX } from "../../functions/contract";
-import type { Manifest } from "../../functions/ingest";
+import type { Manifest } from "../../functions/contract";
 import { captureFunctionOutput, lambdaContext, makeHandlers, s3Event } from "../support/lambda";
 import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
@@ -118,6 +118,7 @@ describe("functions: ingest on moto", function () {
             assert.strictEqual(manifest.sha256, sha256(body));
             assert.strictEqual(manifest.size, body.length);
             assert.strictEqual(manifest.contentType, "application/x-test");
+            assert.strictEqual(manifest.checksumSha256, null, "stored without a checksum");
             assert.ok(Math.abs(Date.parse(manifest.processedAt) - Date.now()) < 60_000);
         }
     });
@@ -209,6 +210,24 @@ describe("functions: ingest on moto", function () {
         assert.deepStrictEqual(await handlers.ingest({} as S3Event, lambdaContext()), { records: [] });
         const listing = await s3.send(new s3sdk.ListObjectsV2Command({ Bucket: primary.bucket, Prefix: "manifests/x" }));
         assert.strictEqual(listing.KeyCount, 0);
+    });
+
+    it("records the SHA-256 S3 stored with the version, after checking it against the bytes read", async () => {
+        const body = randomBytes(4096);
+        const stored = createHash("sha256").update(body).digest("base64");
+        await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/sum/ok", Body: body, ChecksumAlgorithm: "SHA256", ChecksumSHA256: stored }));
+        assert.strictEqual((await handlers.ingest(s3Event(primary.bucket, "objects/sum/ok"), lambdaContext())).records[0].outcome, "written");
+        const { manifest } = (await manifestOf("sum/ok"))!;
+        assert.strictEqual(manifest.checksumSha256, stored);
+        assert.strictEqual(Buffer.from(manifest.checksumSha256!, "base64").toString("hex"), manifest.sha256);
+    });
+
+    it("fails a version whose bytes do not match the SHA-256 stored with it, writing no manifest", async () => {
+        // moto keeps a wrong x-amz-checksum-sha256 (real S3 refuses the PUT): a stand-in for a corrupted read.
+        const wrong = createHash("sha256").update("something else").digest("base64");
+        await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/sum/bad", Body: "these bytes", ChecksumAlgorithm: "SHA256", ChecksumSHA256: wrong }));
+        await assert.rejects(handlers.ingest(s3Event(primary.bucket, "objects/sum/bad"), lambdaContext()), (error: Error) => error.name === "IngestError");
+        assert.strictEqual(await manifestOf("sum/bad"), undefined);
     });
 
     it("skips an object version that no longer exists", async () => {

@@ -4,8 +4,8 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import { probeKey, probeWrittenAt } from "../../functions/canary";
-import { loadConfig, MAX_INLINE_BYTES_LIMIT } from "../../functions/config";
-import { ENV, METRICS, PREFIX, SERVICES } from "../../functions/contract";
+import { loadConfig } from "../../functions/config";
+import { ENV, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, METRICS, PREFIX, SERVICES } from "../../functions/contract";
 import { compareSequencers, sniffContentType } from "../../functions/ingest";
 import { decodeCursor, decodeEventKey, encodeCursor, keyProblem, MAX_KEY_BYTES, parseContentType, prefixProblem } from "../../functions/keys";
 import { createLogger, createMetrics, errorFields } from "../../functions/observability";
@@ -95,6 +95,7 @@ describe("functions: configuration", () => {
         [ENV.peerRegion]: "us-east-1",
         [ENV.presignExpirySeconds]: "900",
         [ENV.maxInlineBytes]: "4194304",
+        [ENV.maxUploadBytes]: "1073741824",
         [ENV.service]: SERVICES.api,
         [ENV.metricsNamespace]: METRICS.namespace,
     };
@@ -107,6 +108,7 @@ describe("functions: configuration", () => {
             peerRegion: "us-east-1",
             presignExpirySeconds: 900,
             maxInlineBytes: 4194304,
+            maxUploadBytes: 1073741824,
             service: "tandem-api",
             metricsNamespace: "Tandem",
         });
@@ -124,6 +126,8 @@ describe("functions: configuration", () => {
         assert.throws(() => loadConfig({}), /AWS_REGION is not set/);
         assert.throws(() => loadConfig({ ...good, [ENV.maxInlineBytes]: String(MAX_INLINE_BYTES_LIMIT + 1) }), /TANDEM_MAX_INLINE_BYTES/);
         assert.throws(() => loadConfig({ ...good, [ENV.presignExpirySeconds]: "0" }), /TANDEM_PRESIGN_EXPIRY_SECONDS/);
+        assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: String(MAX_UPLOAD_BYTES_LIMIT + 1) }), /TANDEM_MAX_UPLOAD_BYTES="5368709121" must be an integer from 1 to 5368709120/);
+        assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: undefined }), /TANDEM_MAX_UPLOAD_BYTES is not set/);
         assert.throws(() => loadConfig({ ...good, [ENV.bucket]: "Not_A_Bucket" }), /not a valid S3 bucket name/);
         assert.throws(() => loadConfig({ ...good, [ENV.metricsNamespace]: "AWS/S3" }), /namespace/);
     });
@@ -189,6 +193,8 @@ describe("functions: storage errors", () => {
         [sdkError("NoSuchKey", 404), "not_found"],
         [sdkError("NotFound", 404), "not_found"],
         [sdkError("PreconditionFailed", 412), "precondition_failed"],
+        [sdkError("ConditionalRequestConflict", 409), "precondition_failed"],
+        [sdkError("NotModified", 304), "not_modified"],
         [sdkError("AccessDenied", 403), "denied"],
         [sdkError("NoSuchBucket", 404), "denied"],
         [sdkError("InternalError", 500), "unavailable"],

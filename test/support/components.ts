@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import { MOCK_ACCOUNT_ID } from "../../tools/engine/mockWorld";
 import { EvaluateOptions, evaluateStack, Inventory } from "../../tools/engine/evaluate";
+import { CONFIG_KEYS } from "../../infra/config";
 import { FunctionContext } from "../../infra/functionContext";
 import { projectFixture } from "./projectFixture";
 
@@ -44,9 +45,11 @@ export const CONTEXT: FunctionContext = {
     bucketName: "tandem-data",
     bucketArn: "arn:aws:s3:::tandem-data",
     kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/11111111-2222-4333-a444-555555555555`,
-    logRetentionDays: 30,
-    presignExpirySeconds: 900,
-    maxInlineBytes: 4194304,
+    // The settings the configuration defaults to.
+    logRetentionDays: CONFIG_KEYS.logRetentionDays.default as number,
+    presignExpirySeconds: CONFIG_KEYS.presignExpirySeconds.default as number,
+    maxInlineBytes: CONFIG_KEYS.maxInlineBytes.default as number,
+    maxUploadBytes: CONFIG_KEYS.maxUploadBytes.default as number,
 };
 
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:alarms`;

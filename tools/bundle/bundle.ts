@@ -11,14 +11,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import AdmZip from "adm-zip";
+import { RUNTIME_PROVIDED_PACKAGES } from "../../functions/callbacks";
 import type { BuiltArchive } from "./buildArchives";
 
 export type { BuiltArchive };
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-
-/** The SDK packages the Lambda Node.js runtime provides to functions (and their dependencies). */
-export const RUNTIME_SDK_PACKAGES = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"];
 
 /** Builds the given variants (see buildArchives.ts) into outDir, in a child process. */
 export function buildArchives(variants: string[], outDir: string): Promise<BuiltArchive[]> {
@@ -81,7 +79,7 @@ export function lambdaRuntimeNodePath(): string {
         const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
         for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep, real);
     };
-    for (const name of RUNTIME_SDK_PACKAGES) visit(name, REPO_ROOT);
+    for (const name of RUNTIME_PROVIDED_PACKAGES) visit(name, REPO_ROOT);
     const digest = crypto.createHash("sha256").update(JSON.stringify([...closure].sort())).digest("hex").slice(0, 12);
     const root = path.join(os.tmpdir(), `tandem-lambda-runtime-${digest}`);
     const nodeModules = path.join(root, "node_modules");

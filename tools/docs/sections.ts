@@ -13,6 +13,7 @@ import { markdownSection, Section } from "./generate";
 import { rulesTable, settingsTable, summary } from "./policyDocs";
 import { TAGGABLE_TYPES_FILE, taggableTypesJson } from "./taggableTypes";
 import { renderGaps } from "../local/gaps";
+import { renderRouteTable } from "../../functions/routes";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const shell = (argv: string[]) => argv.join(" ");
@@ -104,4 +105,5 @@ export const SECTIONS: Section[] = [
     markdownSection("docs/policy.md", "settings", () => settingsTable()),
     wholeFile(path.relative(ROOT, TAGGABLE_TYPES_FILE), taggableTypesJson),
     markdownSection("docs/local.md", "emulator-gaps", renderGaps),
+    markdownSection("docs/functions.md", "routes", renderRouteTable),
 ];

@@ -111,10 +111,16 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
         for (const stack of provisioned.stacks) {
             for (const fn of stack.functions) functions.set(fn.arn, { fn, handler: coldStart(fn, { moto: moto.endpoint, s3: s3.endpoint }) as never });
         }
-        // Invocations under way finish before the S3 endpoint and moto stop (each is bounded by its function's own timeouts).
+        // Once stopping, nothing new is invoked, and the invocations under way finish before the S3
+        // endpoint and moto stop (each is bounded by its function's own timeouts).
         const running = new Set<Promise<void>>();
-        cleanups.push(() => Promise.all(running).then(() => undefined));
+        let accepting = true;
+        cleanups.push(async () => {
+            accepting = false;
+            while (running.size > 0) await Promise.all(running);
+        });
         const invoke = (functionArn: string, event: unknown): Promise<void> => {
+            if (!accepting) return Promise.resolve();
             const target = functions.get(functionArn);
             if (target === undefined) return Promise.resolve(options.log(JSON.stringify({ level: "ERROR", message: "no local function for an invocation", functionArn })));
             const run = (async () => {

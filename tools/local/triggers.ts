@@ -92,8 +92,9 @@ export function schedulesOf(stack: ProgramStack): Schedule[] {
 
 /** Runs each schedule now and then every `everyMs` (or `overrideMs`). */
 export function runSchedules(schedules: Schedule[], invoke: Invoke, overrideMs?: number): Trigger & { runAll(): Promise<void> } {
+    // Each schedule is its own EventBridge rule: they fire independently, at once.
     const runAll = async () => {
-        for (const schedule of schedules) await invoke(schedule.functionArn, schedule.event());
+        await Promise.all(schedules.map((schedule) => invoke(schedule.functionArn, schedule.event())));
     };
     const timers = schedules.map((schedule) => setInterval(() => void invoke(schedule.functionArn, schedule.event()), overrideMs ?? schedule.everyMs));
     void runAll();
