@@ -1,46 +1,97 @@
 "use strict";
-// The benchmark's baselines: the bare AWS SDK, in a fresh Node process of its own (like the function
-// under test), driven over the IPC channel of child_process.fork. Plain JavaScript: nothing else loads.
-//   <- {type:"get-discard", id, bucket, key}          -> {id, bytes, ms}
-//   <- {type:"put-get", id, bucket, iterations, warmup, size}  -> {id, latencies: number[]} (ms per PUT+GET)
+// The benchmark's load and its baselines, in a fresh Node process of their own (like the function under
+// test), driven over the IPC channel of child_process.fork. Plain JavaScript: nothing else loads.
+//   <- {type:"get-sha256", id, bucket, key}            -> {id, bytes, ms, sha256}   one GetObject hashed in one pass
+//   <- {type:"put-get", id, bucket, iterations, warmup, size}  -> {id, latencies}  ms per PUT+GET, one client
+//   <- {type:"concurrent", id, clients, rounds, size, bucket | url}  -> {id, latencies}
+//        `clients` loops at once, each `rounds` PUT+GET of `size` bytes: with the bare SDK on `bucket`, or
+//        through the api at `url` (PUT /objects/<key>, then GET it back)
 //   <- {type:"exit"}
 const { performance } = require("perf_hooks");
-const { randomBytes } = require("crypto");
+const { createHash, randomBytes } = require("crypto");
+const http = require("http");
 const { S3Client, GetObjectCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
 
 const client = new S3Client({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL });
 
-async function getDiscard(bucket, key) {
+async function getSha256(bucket, key) {
     const t0 = performance.now();
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const hash = createHash("sha256");
     let bytes = 0;
-    for await (const chunk of out.Body) bytes += chunk.length;
-    return { bytes, ms: performance.now() - t0 };
+    for await (const chunk of out.Body) {
+        hash.update(chunk);
+        bytes += chunk.length;
+    }
+    return { bytes, ms: performance.now() - t0, sha256: hash.digest("hex") };
+}
+
+async function sdkPutGet(bucket, key, body) {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/octet-stream" }));
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const bytes = await out.Body.transformToByteArray();
+    if (bytes.length !== body.length) throw new Error(`read ${bytes.length} bytes, wrote ${body.length}`);
+}
+
+// One connection per client, kept alive, as a browser or an SDK client would.
+function httpRequest(agent, url, method, body) {
+    return new Promise((resolve, reject) => {
+        const request = http.request(url, { method, agent, headers: body ? { "content-type": "application/octet-stream", "content-length": body.length } : {} }, (response) => {
+            const chunks = [];
+            response.on("data", (c) => chunks.push(c));
+            response.on("end", () => resolve({ status: response.statusCode, body: Buffer.concat(chunks) }));
+        });
+        request.on("error", reject);
+        request.end(body);
+    });
+}
+
+async function apiPutGet(agent, url, key, body) {
+    const put = await httpRequest(agent, `${url}/objects/${key}`, "PUT", body);
+    if (put.status !== 201) throw new Error(`PUT answered ${put.status}: ${put.body.toString().slice(0, 200)}`);
+    const get = await httpRequest(agent, `${url}/objects/${key}`, "GET");
+    if (get.status !== 200 || !get.body.equals(body)) throw new Error(`GET answered ${get.status} with ${get.body.length} bytes`);
 }
 
 async function putGet(bucket, iterations, warmup, size) {
     const body = randomBytes(size);
     const latencies = [];
     for (let i = 0; i < warmup + iterations; i++) {
-        const key = `objects/bench/bare-${i % 50}`;
         const t0 = performance.now();
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/octet-stream" }));
-        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        const bytes = await out.Body.transformToByteArray();
-        const ms = performance.now() - t0;
-        if (bytes.length !== size) throw new Error(`read ${bytes.length} bytes, wrote ${size}`);
-        if (i >= warmup) latencies.push(ms);
+        await sdkPutGet(bucket, `objects/bench/bare-${i % 50}`, body);
+        if (i >= warmup) latencies.push(performance.now() - t0);
     }
+    return { latencies };
+}
+
+async function concurrent(message) {
+    const latencies = [];
+    const loop = async (n) => {
+        const body = randomBytes(message.size);
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+            for (let round = 0; round < message.rounds; round++) {
+                const t0 = performance.now();
+                if (message.url) await apiPutGet(agent, message.url, `bench/concurrent-${n}`, body);
+                else await sdkPutGet(message.bucket, `objects/bench/concurrent-${n}`, body);
+                latencies.push(performance.now() - t0);
+            }
+        } finally {
+            agent.destroy();
+        }
+    };
+    await Promise.all(Array.from({ length: message.clients }, (_, n) => loop(n)));
     return { latencies };
 }
 
 process.on("message", async (message) => {
     try {
-        if (message.type === "get-discard") {
-            const result = await getDiscard(message.bucket, message.key);
-            process.send({ id: message.id, ...result });
+        if (message.type === "get-sha256") {
+            process.send({ id: message.id, ...(await getSha256(message.bucket, message.key)) });
         } else if (message.type === "put-get") {
             process.send({ id: message.id, ...(await putGet(message.bucket, message.iterations, message.warmup, message.size)) });
+        } else if (message.type === "concurrent") {
+            process.send({ id: message.id, ...(await concurrent(message)) });
         } else if (message.type === "exit") {
             process.exit(0);
         }

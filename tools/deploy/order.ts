@@ -1,9 +1,9 @@
 // The order stacks are deployed in, read from the stack files: a primary looks up its standby's
 // bucket and key when it starts replicating, so every standby goes first (infra/peer.ts stops a
 // primary whose peer is missing). The deploy command and the deploy workflow follow this order.
-import * as fs from "fs";
 import { ROOT } from "../engine/evaluate";
 import { checkConfiguration } from "../engine/preflight";
+import { stackNames } from "../engine/preflight/stack";
 
 export interface DeployStep {
     stack: string;
@@ -13,8 +13,7 @@ export interface DeployStep {
 
 /** Every stack with a Pulumi.<stack>.yaml, standbys first; within a role, by name. */
 export function deployOrder(root = ROOT): DeployStep[] {
-    const stacks = fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
-    const steps = stacks.map((stack) => {
+    const steps = stackNames(root).map((stack) => {
         const { config } = checkConfiguration(root, stack);
         return { stack, role: config["tandem:role"] ?? "", region: config["aws:region"] ?? "" };
     });

@@ -55,6 +55,8 @@ export interface RecordedOptions {
 export interface Inventory {
     stack: string;
     project: string;
+    /** The folder of the project that was evaluated (its Pulumi.yaml). */
+    root: string;
     preview: boolean;
     resources: RecordedResource[];
     outputs: Record<string, any>;
@@ -71,9 +73,8 @@ export interface EvaluateOptions {
     /** Applied to every resource of the program (mutation testing, what-if analysis). */
     transformations?: pulumi.ResourceTransformation[];
     /**
-     * Capture stack traces while the program runs. Off by default: the SDK captures one per promise
-     * and per resource, which under ts-node's source maps is most of an evaluation's time, and the
-     * recorded stack is the same either way (a test checks it).
+     * Capture stack traces while the program runs. Off by default (see withStackTraces); the recorded
+     * stack is the same either way (a test checks it).
      */
     stackTraces?: boolean;
     /**
@@ -127,13 +128,23 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
     return result;
 }
 
+/**
+ * Off, no stack is formatted: the SDK asks for one per promise (leak debugging) and a full one per
+ * resource (Resource.callsites sets the limit to Infinity), and under ts-node each is source-mapped,
+ * most of a large evaluation's time and garbage. The engine only shows them as source positions.
+ */
 async function withStackTraces<T>(on: boolean, run: () => Promise<T>): Promise<T> {
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = on ? limit : 0;
+    const prepare = Error.prepareStackTrace;
+    if (!on) {
+        Error.stackTraceLimit = 0;
+        Error.prepareStackTrace = () => "";
+    }
     try {
         return await run();
     } finally {
         Error.stackTraceLimit = limit;
+        Error.prepareStackTrace = prepare;
     }
 }
 
@@ -175,7 +186,7 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
         if (failures.length > 0) {
             throw failures[0];
         }
-        return { stack, project: project.name, preview: world.preview, resources, outputs: outputs ?? {}, config };
+        return { stack, project: project.name, root, preview: world.preview, resources, outputs: outputs ?? {}, config };
     } catch (e) {
         // Registrations already under way would otherwise land on the next evaluation's monitor.
         await settings.waitForRPCs().catch(() => undefined);

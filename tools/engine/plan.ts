@@ -14,6 +14,7 @@ import { PolicyHost, PolicyReport } from "./policyHost";
 import { plainValue } from "./plainValues";
 import { preflight, PreflightResult } from "./preflight";
 import { PREFLIGHT_RULES } from "./preflight/rules";
+import { stackNames } from "./preflight/stack";
 
 export interface PlannedResource {
     urn: string;
@@ -42,8 +43,9 @@ export async function plannedResources(inventory: Inventory): Promise<PlannedRes
 
 const SPEC = {
     usage: [
-        `usage: npm run plan -- --stack ${STACKS.join("|")} [--json] [--preview] [--policy-config <file.json>]`,
+        `usage: npm run plan -- --stack ${STACKS.join("|")} [--json] [--preview] [--policy-config <file.json>] [--project <folder>]`,
         "  --stack           the stack to plan (its Pulumi.<stack>.yaml)",
+        "  --project         another Pulumi project's folder (default: this repository's)",
         "  --json            one JSON document: {stack, preflight, accountNeeds, resources, policies, violations, exemptions, remediations}",
         "  --preview         evaluate as a first `pulumi preview` (computed outputs unknown)",
         "  --policy-config   a policy pack config file, as `--policy-pack-config` takes",
@@ -53,6 +55,7 @@ const SPEC = {
         json: { type: "boolean" },
         preview: { type: "boolean" },
         "policy-config": { type: "string" },
+        project: { type: "string" },
     },
 } as const;
 
@@ -100,12 +103,13 @@ export async function plan(argv: string[], io: Io): Promise<number> {
         io.out(SPEC.usage);
         return 0;
     }
-    const stack = choiceFlag("stack", args.stack, STACKS);
+    const root = args.project ? path.resolve(args.project) : ROOT;
+    const stack = choiceFlag("stack", args.stack, root === ROOT ? STACKS : stackNames(root));
     if (stack === undefined) {
         throw new UsageError(`--stack is required\n${SPEC.usage}`);
     }
     const policyConfig = args["policy-config"] ? readPolicyConfigFile(path.resolve(args["policy-config"])) : {};
-    const checked = preflight(ROOT, stack);
+    const checked = preflight(root, stack);
     if (checked.problems.length > 0) {
         if (args.json) {
             io.out(JSON.stringify({ stack, preflight: { problems: checked.problems, warnings: checked.warnings } }, null, 2));
@@ -119,7 +123,7 @@ export async function plan(argv: string[], io: Io): Promise<number> {
     starting.catch(() => undefined);
     let inventory: Inventory;
     try {
-        inventory = await evaluateStack(stack, { world: { preview: args.preview === true } });
+        inventory = await evaluateStack(stack, { root, world: { preview: args.preview === true } });
     } catch (e) {
         await starting.then((h) => h.stop(), () => undefined);
         throw e;

@@ -202,7 +202,15 @@ export class PolicyHost {
         await this.configureStack(inventory);
 
         const byUrn = new Map(inventory.resources.map((r) => [r.urn, r]));
-        const providerOf = (r: RecordedResource) => (r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined);
+        // The parts of a request that do not change between a resource's calls, marshalled once: its
+        // options and its provider (one message per provider, shared by every resource it serves).
+        const providers = new Map<string, any>();
+        const providerOf = (r: RecordedResource) => {
+            const urn = r.provider?.split("::").slice(0, -1).join("::");
+            if (urn === undefined || !byUrn.has(urn)) return undefined;
+            if (!providers.has(urn)) providers.set(urn, providerResource(byUrn.get(urn)!));
+            return providers.get(urn);
+        };
         const violations: Violation[] = [];
         const remediations: Remediation[] = [];
         const notApplicable: Record<string, number> = {};
@@ -210,31 +218,36 @@ export class PolicyHost {
             notApplicable[na.getPolicyName()] = (notApplicable[na.getPolicyName()] ?? 0) + 1;
         });
 
-        // Remediate, then analyze, each resource (the engine's two passes in the step generator).
+        // Remediate, then analyze, each resource (the engine's two passes in the step generator), a few
+        // resources at a time: this process marshals the next requests while the pack answers, and no
+        // more than a window of messages is alive at once.
         const finalInputs = new Map<string, Record<string, unknown>>();
-        await Promise.all(inventory.resources.map(async (r) => {
+        await inWindows(inventory.resources, ANALYZE_WINDOW, async (r) => {
+            const options = resourceOptions(r);
             let inputs = engineProperties(structJs(r.serializedInputs));
-            const remediated = await call(this.client, "remediate", analyzeRequest(r, inputs, providerOf(r)));
+            let struct = Struct.fromJavaScript(inputs);
+            const remediated = await call(this.client, "remediate", analyzeRequest(r, struct, options, providerOf(r)));
             countNotApplicable(remediated.getNotApplicableList());
             for (const rem of remediated.getRemediationsList()) {
                 if (rem.getDiagnostic()) {
                     violations.push({ policy: rem.getPolicyname(), level: "advisory", urn: r.urn, message: rem.getDiagnostic() });
                 }
                 if (rem.hasProperties()) {
-                    inputs = rem.getProperties().toJavaScript();
+                    struct = rem.getProperties();
+                    inputs = struct.toJavaScript();
                     remediations.push({ policy: rem.getPolicyname(), urn: r.urn, properties: inputs });
                 }
             }
             finalInputs.set(r.urn, inputs);
-            const analyzed = await call(this.client, "analyze", analyzeRequest(r, inputs, providerOf(r)));
+            const analyzed = await call(this.client, "analyze", analyzeRequest(r, struct, options, providerOf(r)));
             countNotApplicable(analyzed.getNotApplicableList());
             violations.push(...analyzed.getDiagnosticsList().map((d: any) => this.violation(d, r.urn)));
-        }));
+        });
 
         const stackRequest = new proto.AnalyzeStackRequest();
         stackRequest.setResourcesList(inventory.resources.map((r) => {
             const outputs = { ...engineProperties(structJs(r.serializedState)), ...(finalInputs.get(r.urn) ?? {}) };
-            return stackResource(r, outputs, providerOf(r));
+            return stackResource(r, Struct.fromJavaScript(outputs), resourceOptions(r), providerOf(r));
         }));
         const analyzedStack = await call(this.client, "analyzeStack", stackRequest);
         countNotApplicable(analyzedStack.getNotApplicableList());
@@ -286,7 +299,7 @@ export class PolicyHost {
     }
 
     private async configureStack(inventory: Inventory): Promise<void> {
-        const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; description?: string; runtime: string | { name: string } };
+        const project = yaml.load(fs.readFileSync(path.join(inventory.root, "Pulumi.yaml"), "utf8")) as { name: string; description?: string; runtime: string | { name: string } };
         const req = new proto.AnalyzerStackConfigureRequest();
         req.setStack(inventory.stack);
         req.setProject(inventory.project);
@@ -434,39 +447,50 @@ function resourceOptions(r: RecordedResource): any {
     return o;
 }
 
-function providerResource(provider: RecordedResource | undefined): any {
-    if (!provider) {
-        return undefined;
-    }
+function providerResource(provider: RecordedResource): any {
     const p = new proto.AnalyzerProviderResource();
     p.setType(provider.type);
     p.setName(provider.name);
     p.setUrn(provider.urn);
-    p.setProperties(Struct.fromJavaScript(jsonSafe(engineProperties(structJs(provider.serializedInputs)))));
+    p.setProperties(Struct.fromJavaScript(engineProperties(structJs(provider.serializedInputs))));
     return p;
 }
 
-/** Fills what an AnalyzeRequest and an AnalyzerResource both carry: identity, properties, options, provider. */
-function described<T>(message: T, r: RecordedResource, properties: Record<string, unknown>, provider: RecordedResource | undefined): T {
+/** Resources analyzed at once: enough to keep the pack busy, few enough to keep messages few. */
+const ANALYZE_WINDOW = 32;
+
+/** Runs `fn` on every item, at most `window` at a time. */
+async function inWindows<T>(items: T[], window: number, fn: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(window, items.length) }, worker));
+}
+
+/**
+ * Fills what an AnalyzeRequest and an AnalyzerResource both carry: identity, properties (a Struct:
+ * engine properties are JSON values), options and provider (messages that may be shared).
+ */
+function described<T>(message: T, r: RecordedResource, properties: any, options: any, provider: any): T {
     const m = message as any;
     m.setType(r.type);
     m.setUrn(r.urn);
     m.setName(r.name);
-    m.setProperties(Struct.fromJavaScript(jsonSafe(properties)));
-    m.setOptions(resourceOptions(r));
-    const p = providerResource(provider);
-    if (p) {
-        m.setProvider(p);
+    m.setProperties(properties);
+    m.setOptions(options);
+    if (provider) {
+        m.setProvider(provider);
     }
     return message;
 }
 
-function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, provider: RecordedResource | undefined): any {
-    return described(new proto.AnalyzeRequest(), r, inputs, provider);
+function analyzeRequest(r: RecordedResource, properties: any, options: any, provider: any): any {
+    return described(new proto.AnalyzeRequest(), r, properties, options, provider);
 }
 
-function stackResource(r: RecordedResource, outputs: Record<string, unknown>, provider: RecordedResource | undefined): any {
-    const res = described(new proto.AnalyzerResource(), r, outputs, provider);
+function stackResource(r: RecordedResource, outputs: any, options: any, provider: any): any {
+    const res = described(new proto.AnalyzerResource(), r, outputs, options, provider);
     if (r.parent) {
         res.setParent(r.parent);
     }

@@ -31,6 +31,11 @@ export function stackFileName(stack: string): string {
     return `Pulumi.${stack}.yaml`;
 }
 
+/** The stacks a project folder has files for (Pulumi.<stack>.yaml), by name. */
+export function stackNames(root: string): string[] {
+    return fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** isSecureValue: a mapping whose only key is `secure`, with a string. */

@@ -1,0 +1,42 @@
+// The bench's second process (./benchWorker.js): the load and the bare-SDK baselines run there, so the
+// code under test and its baseline each run in a process of their own.
+import { ChildProcess, fork } from "child_process";
+import * as path from "path";
+import { REPO_ROOT } from "../bundle/bundle";
+
+export interface Worker {
+    request(message: Record<string, unknown>): Promise<any>;
+    stop(): void;
+}
+
+export function startWorker(env: Record<string, string>): Promise<Worker> {
+    const child: ChildProcess = fork(path.join(__dirname, "benchWorker.js"), [], {
+        cwd: REPO_ROOT,
+        execArgv: [],
+        env: { PATH: process.env.PATH ?? "", ...env },
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    let next = 1;
+    const waiting = new Map<number, (m: any) => void>();
+    child.on("message", (m: any) => {
+        const w = waiting.get(m?.id);
+        if (w) {
+            waiting.delete(m.id);
+            w(m);
+        }
+    });
+    return new Promise((resolve, reject) => {
+        child.once("message", () =>
+            resolve({
+                request: (m) =>
+                    new Promise((res, rej) => {
+                        const id = next++;
+                        waiting.set(id, (answer) => (answer.error ? rej(new Error(answer.error)) : res(answer)));
+                        child.send({ ...m, id });
+                    }),
+                stop: () => child.kill(),
+            }),
+        );
+        child.once("exit", (code) => reject(new Error(`bench worker exited (${code})`)));
+    });
+}
