@@ -7,6 +7,8 @@
 // pkg/resource/deploy/default_providers.go and sdk/go/common/diag/errors.go (default providers).
 import { strict as assert } from "assert";
 import { generateKeyPairSync } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import { evaluateStack, ROOT } from "../../tools/engine/evaluate";
 import { checkConfiguration, preflight } from "../../tools/engine/preflight";
 import { typeCheck } from "../../tools/engine/preflight/typecheck";
@@ -200,11 +202,18 @@ describe("engine preflight: what the Pulumi CLI checks before it runs the progra
             "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "ES2022", types: [] } }),
         });
 
-        it("program-type-check: a type error fails before the program runs; the same program without it passes", () => {
+        it("program-type-check: a type error fails before the program runs; the same program without it passes", async () => {
             const broken = program('const memory: number = "512";\nexport const size = memory;\n');
-            refuses("program-type-check", typeCheck(broken, loadProject(broken).project!), /index.ts\(1,7\): error TS2322: Type 'string' is not assignable to type 'number'/);
+            refuses("program-type-check", typeCheck(broken, loadProject(broken).project!).problems, /index.ts\(1,7\): error TS2322: Type 'string' is not assignable to type 'number'/);
             const fixed = program("const memory: number = 512;\nexport const size = memory;\n");
-            assert.deepEqual(preflight(fixed, "test").problems, []);
+            assert.deepEqual(typeCheck(fixed, loadProject(fixed).project!).problems, []);
+            // The preflight's verdict comes from a child process, and is kept until a file it read changes.
+            assert.equal((await preflight(broken, "test").typeChecked).problems.length, 1);
+            const kept = fs.statSync(path.join(broken, ".tandem", "typecheck.json")).mtimeMs;
+            assert.equal((await preflight(broken, "test").typeChecked).problems.length, 1);
+            assert.equal(fs.statSync(path.join(broken, ".tandem", "typecheck.json")).mtimeMs, kept, "the kept verdict was reused");
+            fs.writeFileSync(path.join(broken, "index.ts"), "const memory: number = 512;\nexport const size = memory;\n");
+            assert.deepEqual((await preflight(broken, "test").typeChecked).problems, [], "a changed file is checked again");
         });
 
         it("default-provider-disabled: a resource without an explicit provider is refused with the engine's message", async () => {

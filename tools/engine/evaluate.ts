@@ -77,6 +77,8 @@ export interface EvaluateOptions {
      * stack is the same either way (a test checks it).
      */
     stackTraces?: boolean;
+    /** Called with each resource as soon as the engine would have it registered (e.g. to analyze it then). */
+    onRegistered?: (resource: RecordedResource) => void;
     /**
      * Share the serialized callbacks and their bundled packages with the earlier evaluations of this
      * process (./codeCache.ts). On by default; the result is the same either way (a test checks it).
@@ -128,23 +130,30 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
     return result;
 }
 
+/** The SDK's promise-leak bookkeeping (runtime/debuggable.js), replaced while stack traces are off. */
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> };
+
 /**
- * Off, no stack is formatted: the SDK asks for one per promise (leak debugging) and a full one per
- * resource (Resource.callsites sets the limit to Infinity), and under ts-node each is source-mapped,
- * most of a large evaluation's time and garbage. The engine only shows them as source positions.
+ * Off, no stack is formatted and no promise is tracked: the SDK asks for a stack per promise and keeps
+ * every promise in a set until it settles (to report leaks at exit), and asks for a full stack per
+ * resource (Resource.callsites sets the limit to Infinity), each source-mapped under ts-node: most of
+ * a large evaluation's time and garbage. The engine only shows them as source positions.
  */
 async function withStackTraces<T>(on: boolean, run: () => Promise<T>): Promise<T> {
     const limit = Error.stackTraceLimit;
     const prepare = Error.prepareStackTrace;
+    const track = debuggable.debuggablePromise;
     if (!on) {
         Error.stackTraceLimit = 0;
         Error.prepareStackTrace = () => "";
+        debuggable.debuggablePromise = (p) => p;
     }
     try {
         return await run();
     } finally {
         Error.stackTraceLimit = limit;
         Error.prepareStackTrace = prepare;
+        debuggable.debuggablePromise = track;
     }
 }
 
@@ -164,7 +173,7 @@ async function evaluateOnce(stack: string, options: EvaluateOptions): Promise<In
     pulumi.runtime.setAllConfig(config);
     engineUrns(settings.getMonitor());
     denyDefaultProviders(settings.getMonitor(), disabledPackages(config));
-    const resources = recordRegistrations(mocks);
+    const resources = recordRegistrations(mocks, options.onRegistered);
 
     // As the Node.js runtime does: a module that exports a function is the program; else its exports are the outputs.
     const program = require(entryPoint(root, project)) as (() => Promise<Record<string, unknown>>) | Record<string, unknown>;
@@ -244,7 +253,7 @@ function aliasUrn(alias: any, req: any): string {
 }
 
 /** Wraps the mock monitor so each registration is recorded with what the engine would see. */
-function recordRegistrations(mocks: WorldMocks): RecordedResource[] {
+function recordRegistrations(mocks: WorldMocks, onRegistered: ((r: RecordedResource) => void) | undefined): RecordedResource[] {
     const resources: RecordedResource[] = [];
     const monitor = settings.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
@@ -257,7 +266,7 @@ function recordRegistrations(mocks: WorldMocks): RecordedResource[] {
                     propertyDependencies[key] = deps.getUrnsList();
                 });
                 const provider: string | undefined = req.getProvider() || undefined;
-                resources.push({
+                const record: RecordedResource = {
                     urn: resp.getUrn(),
                     type: req.getType(),
                     name: req.getName(),
@@ -273,7 +282,9 @@ function recordRegistrations(mocks: WorldMocks): RecordedResource[] {
                     state: pulumi.runtime.deserializeProperties(resp.getObject()),
                     serializedState: resp.getObject(),
                     options: recordedOptions(req),
-                });
+                };
+                resources.push(record);
+                onRegistered?.(record);
             }
             callback(err, resp);
         });

@@ -109,31 +109,44 @@ export async function plan(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`--stack is required\n${SPEC.usage}`);
     }
     const policyConfig = args["policy-config"] ? readPolicyConfigFile(path.resolve(args["policy-config"])) : {};
-    const checked = preflight(root, stack);
-    if (checked.problems.length > 0) {
+    const started = preflight(root, stack);
+    const refuse = (checked: PreflightResult) => {
         if (args.json) {
             io.out(JSON.stringify({ stack, preflight: { problems: checked.problems, warnings: checked.warnings } }, null, 2));
         } else {
             printPreflight(io, checked);
         }
         return 1;
+    };
+    if (started.problems.length > 0) {
+        return refuse(started);
     }
-    // The pack starts (a few seconds) while the program is evaluated.
+    // The type check (its own process), the pack (its own process) and the evaluation run at once, and
+    // each resource is analyzed as soon as it is registered, as the engine does; the type check's
+    // verdict comes first, as the CLI's would.
     const starting = PolicyHost.start();
-    starting.catch(() => undefined);
-    let inventory: Inventory;
-    try {
-        inventory = await evaluateStack(stack, { root, world: { preview: args.preview === true } });
-    } catch (e) {
-        await starting.then((h) => h.stop(), () => undefined);
-        throw e;
+    const description = { stack, project: started.project!.name, root, preview: args.preview === true, config: started.config };
+    const session = starting.then((host) => host.session(description, { config: policyConfig }));
+    session.catch(() => undefined);
+    const evaluating = evaluateStack(stack, {
+        root,
+        world: { preview: args.preview === true },
+        onRegistered: (r) => void session.then((s) => s.analyze(r), () => undefined),
+    });
+    evaluating.catch(() => undefined);
+    const stop = () => starting.then((h) => h.stop(), () => undefined);
+    const checked = await started.typeChecked;
+    if (checked.problems.length > 0) {
+        await Promise.allSettled([evaluating, stop()]);
+        return refuse(checked);
     }
-    const host = await starting;
+    let inventory: Inventory;
     let report: PolicyReport;
     try {
-        report = await host.run(inventory, { config: policyConfig });
+        inventory = await evaluating;
+        report = await (await session).finish(inventory);
     } finally {
-        await host.stop();
+        await stop();
     }
     const resources = await plannedResources(inventory);
     const needs = accountNeeds(inventory);

@@ -100,6 +100,15 @@ export interface PolicyReport {
     mandatoryCount: number;
 }
 
+/** What the engine tells the pack about a stack before any resource (ConfigureStack). */
+export type StackDescription = Pick<Inventory, "stack" | "project" | "root" | "preview" | "config">;
+
+/** A stack under analysis: its resources as they come, then the whole stack. */
+export interface AnalysisSession {
+    analyze(resource: RecordedResource): void;
+    finish(inventory: Inventory): Promise<PolicyReport>;
+}
+
 export interface RunOptions {
     /** Policy pack config, in the `--policy-pack-config` format or already parsed. */
     config?: Record<string, unknown>;
@@ -197,11 +206,23 @@ export class PolicyHost {
 
     /** Runs every policy on the evaluated stack and collects what the engine would show. */
     async run(inventory: Inventory, options: RunOptions = {}): Promise<PolicyReport> {
+        const session = await this.session(inventory, options);
+        inventory.resources.forEach((r) => session.analyze(r));
+        return session.finish(inventory);
+    }
+
+    /**
+     * Starts analyzing a stack the way the engine does while it deploys: each resource as it is
+     * registered (`analyze`: Remediate, then Analyze), the whole stack at the end (`finish`:
+     * AnalyzeStack). A few resources are in flight at a time: this process marshals the next requests
+     * while the pack answers, and no more than a window of messages is alive at once.
+     */
+    async session(stack: StackDescription, options: RunOptions = {}): Promise<AnalysisSession> {
         const config = this.reconcile(options.config);
         await this.configure(config);
-        await this.configureStack(inventory);
+        await this.configureStack(stack);
 
-        const byUrn = new Map(inventory.resources.map((r) => [r.urn, r]));
+        const byUrn = new Map<string, RecordedResource>();
         // The parts of a request that do not change between a resource's calls, marshalled once: its
         // options and its provider (one message per provider, shared by every resource it serves).
         const providers = new Map<string, any>();
@@ -217,12 +238,9 @@ export class PolicyHost {
         const countNotApplicable = (list: any[]) => list.forEach((na) => {
             notApplicable[na.getPolicyName()] = (notApplicable[na.getPolicyName()] ?? 0) + 1;
         });
-
-        // Remediate, then analyze, each resource (the engine's two passes in the step generator), a few
-        // resources at a time: this process marshals the next requests while the pack answers, and no
-        // more than a window of messages is alive at once.
         const finalInputs = new Map<string, Record<string, unknown>>();
-        await inWindows(inventory.resources, ANALYZE_WINDOW, async (r) => {
+
+        const analyzeOne = async (r: RecordedResource) => {
             const options = resourceOptions(r);
             let inputs = engineProperties(structJs(r.serializedInputs));
             let struct = Struct.fromJavaScript(inputs);
@@ -242,17 +260,30 @@ export class PolicyHost {
             const analyzed = await call(this.client, "analyze", analyzeRequest(r, struct, options, providerOf(r)));
             countNotApplicable(analyzed.getNotApplicableList());
             violations.push(...analyzed.getDiagnosticsList().map((d: any) => this.violation(d, r.urn)));
-        });
+        };
+        const queue = new Window(ANALYZE_WINDOW);
 
-        const stackRequest = new proto.AnalyzeStackRequest();
-        stackRequest.setResourcesList(inventory.resources.map((r) => {
-            const outputs = { ...engineProperties(structJs(r.serializedState)), ...(finalInputs.get(r.urn) ?? {}) };
-            return stackResource(r, Struct.fromJavaScript(outputs), resourceOptions(r), providerOf(r));
-        }));
-        const analyzedStack = await call(this.client, "analyzeStack", stackRequest);
-        countNotApplicable(analyzedStack.getNotApplicableList());
-        violations.push(...analyzedStack.getDiagnosticsList().map((d: any) => this.violation(d, "")));
+        return {
+            analyze: (r) => {
+                byUrn.set(r.urn, r);
+                queue.add(() => analyzeOne(r));
+            },
+            finish: async (inventory) => {
+                await queue.drained();
+                const stackRequest = new proto.AnalyzeStackRequest();
+                stackRequest.setResourcesList(inventory.resources.map((r) => {
+                    const outputs = { ...engineProperties(structJs(r.serializedState)), ...(finalInputs.get(r.urn) ?? {}) };
+                    return stackResource(r, Struct.fromJavaScript(outputs), resourceOptions(r), providerOf(r));
+                }));
+                const analyzedStack = await call(this.client, "analyzeStack", stackRequest);
+                countNotApplicable(analyzedStack.getNotApplicableList());
+                violations.push(...analyzedStack.getDiagnosticsList().map((d: any) => this.violation(d, "")));
+                return this.report(inventory, config, violations, remediations, notApplicable);
+            },
+        };
+    }
 
+    private report(inventory: Inventory, config: Record<string, PolicyConfig>, violations: Violation[], remediations: Remediation[], notApplicable: Record<string, number>): PolicyReport {
         const order = new Map(inventory.resources.map((r, i) => [r.urn, i]));
         const policyOrder = new Map(this.info.policies.map((p, i) => [p.name, i]));
         violations.sort((a, b) => (policyOrder.get(a.policy) ?? 0) - (policyOrder.get(b.policy) ?? 0) || (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1));
@@ -298,7 +329,7 @@ export class PolicyHost {
         await call(this.client, "configure", req);
     }
 
-    private async configureStack(inventory: Inventory): Promise<void> {
+    private async configureStack(inventory: StackDescription): Promise<void> {
         const project = yaml.load(fs.readFileSync(path.join(inventory.root, "Pulumi.yaml"), "utf8")) as { name: string; description?: string; runtime: string | { name: string } };
         const req = new proto.AnalyzerStackConfigureRequest();
         req.setStack(inventory.stack);
@@ -459,13 +490,41 @@ function providerResource(provider: RecordedResource): any {
 /** Resources analyzed at once: enough to keep the pack busy, few enough to keep messages few. */
 const ANALYZE_WINDOW = 32;
 
-/** Runs `fn` on every item, at most `window` at a time. */
-async function inWindows<T>(items: T[], window: number, fn: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(window, items.length) }, worker));
+/** Jobs run as they are added, at most `size` at a time; the first failure is kept for drained(). */
+class Window {
+    private readonly waiting: Array<() => Promise<void>> = [];
+    private running = 0;
+    private failure: unknown;
+    private idle: Array<() => void> = [];
+
+    constructor(private readonly size: number) {}
+
+    add(job: () => Promise<void>): void {
+        this.waiting.push(job);
+        this.pump();
+    }
+
+    private pump(): void {
+        while (this.running < this.size && this.waiting.length > 0) {
+            const job = this.waiting.shift()!;
+            this.running++;
+            job().catch((e) => (this.failure ??= e)).finally(() => {
+                this.running--;
+                this.pump();
+            });
+        }
+        if (this.running === 0 && this.waiting.length === 0) {
+            this.idle.splice(0).forEach((resolve) => resolve());
+        }
+    }
+
+    /** Resolves when every job added so far is done; rejects with the first failure. */
+    async drained(): Promise<void> {
+        if (this.running > 0 || this.waiting.length > 0) {
+            await new Promise<void>((resolve) => this.idle.push(resolve));
+        }
+        if (this.failure !== undefined) throw this.failure;
+    }
 }
 
 /**

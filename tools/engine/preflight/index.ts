@@ -5,7 +5,7 @@
 import { loadProject, Project } from "./project";
 import { Problem } from "./rules";
 import { loadStack, mergeConfig } from "./stack";
-import { transpileOnlyReason, typeCheck } from "./typecheck";
+import { transpileOnlyReason, typeCheckInChild } from "./typecheck";
 
 export interface PreflightResult {
     project?: Project;
@@ -38,17 +38,25 @@ export function checkConfiguration(root: string, stack: string): PreflightResult
     return { project, config: merged.config, secretKeys: merged.secretKeys, problems: [...problems, ...loaded.problems, ...merged.problems], warnings: loaded.warnings };
 }
 
-/** Everything the CLI checks before it runs the program, the type check included. */
-export function preflight(root: string, stack: string, options: { typeCheck?: boolean } = {}): PreflightResult {
+/**
+ * Everything the CLI checks before it runs the program: the configuration at once, and the type check
+ * (in a child process, or its kept verdict), which `typeChecked` gives when it is done.
+ */
+export function preflight(root: string, stack: string): PreflightResult & { typeChecked: Promise<PreflightResult> } {
     const result = checkConfiguration(root, stack);
-    if (result.project !== undefined && options.typeCheck !== false) {
-        const skipped = transpileOnlyReason(root, result.project);
-        if (skipped) {
-            result.warnings.push(`${skipped}: \`pulumi up\` would not type-check the program; the preflight does`);
-        }
-        result.problems.push(...typeCheck(root, result.project));
-    }
-    return result;
+    const project = result.project;
+    const typeChecked = project === undefined || result.problems.length > 0
+        ? Promise.resolve(result)
+        : typeCheckInChild(root).then((problems) => {
+            const skipped = transpileOnlyReason(root, project);
+            return {
+                ...result,
+                problems: [...result.problems, ...problems],
+                warnings: skipped ? [...result.warnings, `${skipped}: \`pulumi up\` would not type-check the program; the preflight does`] : result.warnings,
+            };
+        });
+    typeChecked.catch(() => undefined);
+    return { ...result, typeChecked };
 }
 
 /** The project and the configuration the CLI would give the program, or a PreflightError naming what it would refuse. */
