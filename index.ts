@@ -44,6 +44,7 @@ export = async () => {
         kmsKeyArn: key.arn,
         noncurrentVersionDays: cfg.noncurrentVersionDays,
         abortIncompleteUploadDays: cfg.abortIncompleteUploadDays,
+        documentStorage: cfg.documentStorage,
         intelligentTieringDays: cfg.intelligentTieringDays,
         accessLogRetentionDays: cfg.accessLogRetentionDays,
         logArchiveBucket: foundation?.logArchiveBucket,
@@ -84,6 +85,7 @@ export = async () => {
         presignExpirySeconds: cfg.presignExpirySeconds,
         maxInlineBytes: cfg.maxInlineBytes,
         maxUploadBytes: cfg.maxUploadBytes,
+        documentStorage: cfg.documentStorage,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
     const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none", alarms }, inHome);

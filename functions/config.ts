@@ -2,7 +2,7 @@
 // Validated once, with every problem listed in a single error, so a misconfigured deploy fails at init
 // with a message that says what to fix rather than at the first request.
 
-import { ENV, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
+import { DOCUMENT_STORAGE_CLASSES, DocumentStorageClass, ENV, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
 
 export interface FunctionConfig {
     /** This function's region (AWS_REGION, set by Lambda). */
@@ -15,6 +15,7 @@ export interface FunctionConfig {
     presignExpirySeconds: number;
     maxInlineBytes: number;
     maxUploadBytes: number;
+    storageClass: DocumentStorageClass;
     service: string;
     metricsNamespace: string;
 }
@@ -71,6 +72,10 @@ export function loadConfig(env: Env): FunctionConfig {
     const presignExpirySeconds = integer(env, ENV.presignExpirySeconds, 1, MAX_PRESIGN_EXPIRY_SECONDS, problems);
     const maxInlineBytes = integer(env, ENV.maxInlineBytes, 1, MAX_INLINE_BYTES_LIMIT, problems);
     const maxUploadBytes = integer(env, ENV.maxUploadBytes, 1, MAX_UPLOAD_BYTES_LIMIT, problems);
+    const storageClass = required(env, ENV.storageClass, problems);
+    if (storageClass !== "" && !(DOCUMENT_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
+        problems.push(`${ENV.storageClass}=${JSON.stringify(storageClass)} must be one of ${DOCUMENT_STORAGE_CLASSES.join(", ")}`);
+    }
     const service = required(env, ENV.service, problems);
     const metricsNamespace = required(env, ENV.metricsNamespace, problems);
     if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
@@ -87,6 +92,7 @@ export function loadConfig(env: Env): FunctionConfig {
         presignExpirySeconds,
         maxInlineBytes,
         maxUploadBytes,
+        storageClass: storageClass as DocumentStorageClass,
         service,
         metricsNamespace,
     };

@@ -17,6 +17,8 @@ export const ENV = {
     maxInlineBytes: "TANDEM_MAX_INLINE_BYTES",
     /** Largest document (bytes) a presigned upload (POST /uploads/<key>) accepts. */
     maxUploadBytes: "TANDEM_MAX_UPLOAD_BYTES",
+    /** The S3 storage class the api writes documents in (DOCUMENT_STORAGE_CLASSES). */
+    storageClass: "TANDEM_STORAGE_CLASS",
     /** Service name used in logs and metrics. */
     service: "POWERTOOLS_SERVICE_NAME",
     /** CloudWatch namespace of the custom metrics. */
@@ -24,6 +26,10 @@ export const ENV = {
 } as const;
 
 export type StackRole = "primary" | "standby";
+
+/** The storage classes the api may write documents in: S3's default, or Intelligent-Tiering from the first day. */
+export const DOCUMENT_STORAGE_CLASSES = ["STANDARD", "INTELLIGENT_TIERING"] as const;
+export type DocumentStorageClass = (typeof DOCUMENT_STORAGE_CLASSES)[number];
 
 /**
  * Largest inline body. Lambda's synchronous payload limit is 6 MB (6,291,456 bytes) each way and binary

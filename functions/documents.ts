@@ -103,6 +103,7 @@ export function createDocuments({ config, storage, now }: DocumentContext) {
                 contentMd5: body.md5,
                 ifNoneMatch: condition.ifNoneMatch,
                 ifMatch: condition.ifMatch,
+                storageClass: config.storageClass,
                 signal,
             });
         } catch (error) {
@@ -241,7 +242,7 @@ export function createDocuments({ config, storage, now }: DocumentContext) {
         if ("problem" in type) throw httpError(415, "unsupported_media_type", type.problem);
         refuseOnStandby();
         const expiresIn = Math.min(config.presignExpirySeconds, MAX_UPLOAD_POLICY_SECONDS);
-        const post = await storage.presignPost(PREFIX.objects + key, { contentType: type.contentType, maxBytes: config.maxUploadBytes, expiresIn });
+        const post = await storage.presignPost(PREFIX.objects + key, { contentType: type.contentType, maxBytes: config.maxUploadBytes, storageClass: config.storageClass, expiresIn });
         return jsonResponse(200, { url: post.url, fields: post.fields, expiresAt: post.policy.expiration });
     }
 

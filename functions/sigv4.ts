@@ -98,6 +98,8 @@ export interface PostPolicyInput {
     key: string;
     contentType: string;
     maxBytes: number;
+    /** The storage class the upload must be written in (the x-amz-storage-class field); S3's default when left out. */
+    storageClass?: string;
     credentials: Credentials;
     region: string;
     amzDate: string;
@@ -126,6 +128,7 @@ export function presignedPost(input: PostPolicyInput): PresignedPost {
         ["eq", "$key", input.key],
         ["eq", "$Content-Type", input.contentType],
         ["content-length-range", 0, input.maxBytes],
+        ...(input.storageClass ? [{ "x-amz-storage-class": input.storageClass }] : []),
         { "x-amz-algorithm": ALGORITHM },
         { "x-amz-credential": credential },
         { "x-amz-date": input.amzDate },
@@ -136,6 +139,7 @@ export function presignedPost(input: PostPolicyInput): PresignedPost {
     const fields: Record<string, string> = {
         key: input.key,
         "Content-Type": input.contentType,
+        ...(input.storageClass ? { "x-amz-storage-class": input.storageClass } : {}),
         "X-Amz-Algorithm": ALGORITHM,
         "X-Amz-Credential": credential,
         "X-Amz-Date": input.amzDate,

@@ -124,6 +124,8 @@ export interface PutOptions extends CallOptions {
     ifNoneMatch?: string;
     /** Replace only this ETag. */
     ifMatch?: string;
+    /** S3's default (STANDARD) when left out. */
+    storageClass?: string;
 }
 
 export interface ReadOptions extends CallOptions {
@@ -145,7 +147,7 @@ export interface Storage {
     /** A URL that performs `method` (GET or HEAD) on the current version of key until it expires. */
     presignUrl(key: string, options: { method: "GET" | "HEAD"; expiresIn: number }): Promise<string>;
     /** A browser-style POST upload of exactly this key and content type, at most maxBytes. */
-    presignPost(key: string, options: { contentType: string; maxBytes: number; expiresIn: number }): Promise<PresignedPost & { url: string }>;
+    presignPost(key: string, options: { contentType: string; maxBytes: number; expiresIn: number; storageClass?: string }): Promise<PresignedPost & { url: string }>;
 }
 
 /** The SDK module parts the adapter uses; the callbacks pass `require("@aws-sdk/client-s3")`. */
@@ -274,6 +276,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
                         ContentMD5: opts.contentMd5,
                         IfNoneMatch: opts.ifNoneMatch,
                         IfMatch: opts.ifMatch,
+                        StorageClass: opts.storageClass as S3.StorageClass | undefined,
                     }),
                     { abortSignal: opts.signal },
                 );
@@ -336,7 +339,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         presignPost(key, opts) {
             return call("PresignPost", async () => {
                 const { credentials, region, at, date, address } = await signing();
-                const post = presignedPost({ bucket, key, contentType: opts.contentType, maxBytes: opts.maxBytes, credentials, region, amzDate: date, expiresAt: at + opts.expiresIn * 1000 });
+                const post = presignedPost({ bucket, key, contentType: opts.contentType, maxBytes: opts.maxBytes, storageClass: opts.storageClass, credentials, region, amzDate: date, expiresAt: at + opts.expiresIn * 1000 });
                 return { url: address.origin + address.pathPrefix, ...post };
             });
         },

@@ -2,6 +2,7 @@
 // storage cost stays bounded. SecureBucket applies these rules; DocumentStore picks them per bucket.
 import * as aws from "@pulumi/aws";
 import { PREFIX } from "../functions/contract";
+import { DocumentStorage } from "./config";
 
 type Rule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
@@ -9,19 +10,28 @@ type Rule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 const ALL_OBJECTS = { prefix: "" };
 /** Canary probes only prove replication works; a day of them is plenty. */
 const PROBE_LIFETIME_DAYS = 1;
+/**
+ * Intelligent-Tiering neither monitors nor moves an object under 128 KB: it bills it at the Frequent
+ * Access rate, S3 Standard's (S3 API reference, PutBucketIntelligentTieringConfiguration). Moving one
+ * costs a transition fee and saves nothing, so the rule skips them (128 KiB: the larger reading of "KB").
+ */
+export const TIERING_MIN_OBJECT_BYTES = 128 * 1024;
 
 export interface DataLifecycle {
     abortIncompleteUploadDays: number;
     noncurrentVersionDays: number;
-    /** 0 moves documents to Intelligent-Tiering as soon as lifecycle runs. */
+    documentStorage: DocumentStorage;
+    /** With intelligent-tiering-by-lifecycle: 0 moves documents as soon as lifecycle runs. */
     intelligentTieringDays: number;
 }
 
 /**
  * The data bucket: incomplete uploads aborted, old versions and stray delete markers expired,
- * documents tiered automatically, canary probes dropped after a day.
+ * documents large enough to gain from it tiered (when the storage choice says so), canary probes
+ * dropped after a day.
  */
 export function dataBucketLifecycle(days: DataLifecycle): Rule[] {
+    const tiering = documentTieringRule(days.documentStorage, days.intelligentTieringDays);
     return [
         abortIncompleteUploads(days.abortIncompleteUploadDays),
         {
@@ -31,12 +41,7 @@ export function dataBucketLifecycle(days: DataLifecycle): Rule[] {
             noncurrentVersionExpiration: { noncurrentDays: days.noncurrentVersionDays },
             expiration: { expiredObjectDeleteMarker: true },
         },
-        {
-            id: "documents-to-intelligent-tiering",
-            status: "Enabled",
-            filter: { prefix: PREFIX.objects },
-            transitions: [{ days: days.intelligentTieringDays, storageClass: "INTELLIGENT_TIERING" }],
-        },
+        ...(tiering ? [tiering] : []),
         {
             id: "expire-canary-probes",
             status: "Enabled",
@@ -45,6 +50,18 @@ export function dataBucketLifecycle(days: DataLifecycle): Rule[] {
             noncurrentVersionExpiration: { noncurrentDays: PROBE_LIFETIME_DAYS },
         },
     ];
+}
+
+/** The rule that moves documents to Intelligent-Tiering, for the one storage choice that has one. */
+export function documentTieringRule(storage: DocumentStorage, afterDays: number): Rule | undefined {
+    if (storage !== "intelligent-tiering-by-lifecycle") return undefined;
+    return {
+        id: "documents-to-intelligent-tiering",
+        status: "Enabled",
+        // Prefix and size together need `and`: a filter holds one predicate (S3 API reference, LifecycleRuleFilter).
+        filter: { and: { prefix: PREFIX.objects, objectSizeGreaterThan: TIERING_MIN_OBJECT_BYTES - 1 } },
+        transitions: [{ days: afterDays, storageClass: "INTELLIGENT_TIERING" }],
+    };
 }
 
 /** The access log bucket: logs kept for their retention, then gone (with their versions). */

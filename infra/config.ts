@@ -32,6 +32,14 @@ export interface FunctionSettings {
 
 export type FunctionKind = "api" | "ingest" | "canary";
 
+/**
+ * Where documents are stored: S3 Standard; Intelligent-Tiering by a lifecycle transition (a fee per
+ * object moved); or Intelligent-Tiering from the first write (the api's PutObject and presigned POST name
+ * the class: no transition fee). `npm run cost` prices all three at a given usage.
+ */
+export const DOCUMENT_STORAGE = ["standard", "intelligent-tiering-by-lifecycle", "intelligent-tiering-on-write"] as const;
+export type DocumentStorage = (typeof DOCUMENT_STORAGE)[number];
+
 export const EDGE_MODES = ["none", "origin", "host"] as const;
 export type EdgeMode = (typeof EDGE_MODES)[number];
 
@@ -55,6 +63,7 @@ export interface TandemConfig {
     rpoMinutes: number;
     noncurrentVersionDays: number;
     abortIncompleteUploadDays: number;
+    documentStorage: DocumentStorage;
     intelligentTieringDays: number;
     accessLogRetentionDays: number;
     presignExpirySeconds: number;
@@ -129,7 +138,8 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     rpoMinutes: { type: "integer", default: 15, description: "Recovery point objective: the replication lag that raises an alarm, in minutes.", check: integerIn(1, 1440) },
     noncurrentVersionDays: { type: "integer", default: 30, description: "Days a noncurrent document version is kept before it expires.", check: integerIn(1, 3650) },
     abortIncompleteUploadDays: { type: "integer", default: 7, description: "Days before an incomplete multipart upload is aborted.", check: integerIn(1, 365) },
-    intelligentTieringDays: { type: "integer", default: 0, description: "Days after which documents move to S3 Intelligent-Tiering.", check: integerIn(0, 3650) },
+    documentStorage: { type: "string", default: "standard", description: "Storage of the documents: standard (S3 Standard); intelligent-tiering-by-lifecycle (a lifecycle rule moves documents of 128 KiB and more to Intelligent-Tiering after intelligentTieringDays); intelligent-tiering-on-write (the api writes documents in Intelligent-Tiering). npm run cost compares the three at a usage.", check: oneOf(DOCUMENT_STORAGE) },
+    intelligentTieringDays: { type: "integer", default: 0, description: "With documentStorage = intelligent-tiering-by-lifecycle: days after which documents move to Intelligent-Tiering.", check: integerIn(0, 3650) },
     accessLogRetentionDays: { type: "integer", default: 365, description: "Days S3 server access logs are kept.", check: integerIn(1, 3650) },
     presignExpirySeconds: { type: "integer", default: 900, description: `Lifetime of presigned download URLs, in seconds (a presigned upload policy lives at most ${MAX_UPLOAD_POLICY_SECONDS / 60} minutes).`, check: integerIn(60, 604800) },
     maxInlineBytes: { type: "integer", default: 4194304, description: "Largest document the api takes or returns inline; larger ones use presigned URLs (the Lambda payload limit is 6 MB, base64 adds a third).", check: integerIn(1024, MAX_INLINE_BYTES_LIMIT) },
@@ -246,6 +256,11 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
     if (functions.api.timeoutSeconds > 60) {
         problems.push(`${prefix}apiTimeoutSeconds is ${functions.api.timeoutSeconds}; allowed: at most 60 (a client waits on every api call)`);
     }
+    // A day count other than the default under another storage choice would silently move nothing.
+    if (values.documentStorage !== undefined && values.documentStorage !== "intelligent-tiering-by-lifecycle"
+        && values.intelligentTieringDays !== undefined && values.intelligentTieringDays !== CONFIG_KEYS.intelligentTieringDays.default) {
+        problems.push(`${prefix}intelligentTieringDays is ${values.intelligentTieringDays} but ${prefix}documentStorage is ${values.documentStorage}, which moves nothing; allowed: set ${prefix}documentStorage to intelligent-tiering-by-lifecycle, or remove ${prefix}intelligentTieringDays`);
+    }
     const foundation = foundationFrom(values, problems);
     if (foundation && (values.alarmEmails as string[]).length > 0) {
         problems.push(`${prefix}alarmEmails cannot subscribe to the foundation's alarm topic, which the foundation owns; subscribe there, or leave ${prefix}alarmEmails empty`);
@@ -276,6 +291,7 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         rpoMinutes: values.rpoMinutes as number,
         noncurrentVersionDays: values.noncurrentVersionDays as number,
         abortIncompleteUploadDays: values.abortIncompleteUploadDays as number,
+        documentStorage: values.documentStorage as DocumentStorage,
         intelligentTieringDays: values.intelligentTieringDays as number,
         accessLogRetentionDays: values.accessLogRetentionDays as number,
         presignExpirySeconds: values.presignExpirySeconds as number,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogLifecycle, dataBucketLifecycle } from "./bucketLifecycle";
+import { DocumentStorage } from "./config";
 import { accessLogBucketName, dataBucketName } from "./naming";
 import { SecureBucket } from "./secureBucket";
 
@@ -10,7 +11,9 @@ export interface DocumentStoreArgs {
     kmsKeyArn: pulumi.Input<string>;
     noncurrentVersionDays: number;
     abortIncompleteUploadDays: number;
-    /** 0 moves documents to Intelligent-Tiering as soon as lifecycle runs. */
+    /** Only intelligent-tiering-by-lifecycle adds a rule here; on-write is the api's choice (FunctionContext). */
+    documentStorage: DocumentStorage;
+    /** With intelligent-tiering-by-lifecycle: 0 moves documents as soon as lifecycle runs. */
     intelligentTieringDays: number;
     accessLogRetentionDays: number;
     /** An existing bucket (e.g. a foundation's log archive) to receive access logs instead of our own. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, METRICS, SERVICES, StackRole } from "../functions/contract";
-import { FunctionKind, FunctionSettings } from "./config";
+import { DocumentStorageClass, ENV, METRICS, SERVICES, StackRole } from "../functions/contract";
+import { DocumentStorage, FunctionKind, FunctionSettings } from "./config";
 import { functionName } from "./naming";
 
 /** Where and how any function is deployed: account, region, key, log retention. */
@@ -23,6 +23,7 @@ export interface FunctionContext extends FunctionDeployment {
     presignExpirySeconds: number;
     maxInlineBytes: number;
     maxUploadBytes: number;
+    documentStorage: DocumentStorage;
 }
 
 /**
@@ -38,10 +39,16 @@ export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, setting
         [ENV.presignExpirySeconds]: String(ctx.presignExpirySeconds),
         [ENV.maxInlineBytes]: String(ctx.maxInlineBytes),
         [ENV.maxUploadBytes]: String(ctx.maxUploadBytes),
+        [ENV.storageClass]: documentStorageClass(ctx.documentStorage),
         [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };
     return { functionName: functionName(ctx.app, kind), ...settings, accountId, region, kmsKeyArn, logRetentionDays, environment };
+}
+
+/** The class the api writes documents in: Intelligent-Tiering only when chosen on write (a lifecycle rule moves them otherwise). */
+export function documentStorageClass(storage: DocumentStorage): DocumentStorageClass {
+    return storage === "intelligent-tiering-on-write" ? "INTELLIGENT_TIERING" : "STANDARD";
 }
 
 /** `arn:aws:s3:::bucket/prefix*` for each prefix. */

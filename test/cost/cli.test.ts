@@ -71,7 +71,7 @@ describe("cost: the command line", () => {
         for (const e of report.estimates) {
             const sum = e.lines.reduce((n: number, l: any) => n + l.usd, 0);
             assert.ok(Math.abs(sum - e.totalUsd) < 0.01, `${e.stack}: lines add to ${sum}, total says ${e.totalUsd}`);
-            assert.deepEqual(e.savings.map((s: any) => s.id), ["bucketKeys", "arm64", "logRetention", "intelligentTiering"]);
+            assert.deepEqual(e.savings.map((s: any) => s.id), ["bucketKeys", "arm64", "logRetention"]);
             assert.equal(e.usage.requests, 3_000_000, "a flag applies to every stack");
         }
         assert.ok(Math.abs(report.totalUsd - report.estimates[0].totalUsd - report.estimates[1].totalUsd) < 0.001);
@@ -86,5 +86,36 @@ describe("cost: the command line", () => {
         assert.match(out, /S3 Bucket Keys on vs one KMS request per object read or write: saves \$\d+\.\d\d\/month/);
         assert.match(out, /Usage assumed: --requests 0 /);
         assert.match(out, /dashboards \*/, "unverified prices are marked");
+    });
+
+    describe("document storage at the configured usage", () => {
+        const choicesOf = async (argv: string[]) => {
+            const { code, out, err } = await run([...argv, "--json"]);
+            assert.equal(code, 0, err);
+            return JSON.parse(out).estimates as Array<{ stack: string; storageChoices: Array<{ choice: string; totalUsd: number; configured: boolean; cheapest: boolean }> }>;
+        };
+
+        it("the default stacks are configured with the cheapest of the three choices at the default usage", async () => {
+            for (const e of await choicesOf(["--stack", "all"])) {
+                assert.deepEqual(e.storageChoices.map((c) => c.choice), ["standard", "intelligent-tiering-by-lifecycle", "intelligent-tiering-on-write"]);
+                const configured = e.storageChoices.find((c) => c.configured)!;
+                assert.equal(configured.choice, "standard", e.stack);
+                assert.ok(configured.cheapest, `${e.stack}: ${JSON.stringify(e.storageChoices)}`);
+                assert.ok(e.storageChoices.every((c) => c.totalUsd >= configured.totalUsd - 0.005));
+            }
+        });
+
+        it("names another choice as the cheapest when the usage favours it (large, mostly idle documents)", async () => {
+            const [prod] = await choicesOf(["--stack", "prod", "--avg-object-kb", "4096", "--storage-gb", "5000", "--idle-30d-share", "0.8", "--idle-90d-share", "0.5"]);
+            assert.deepEqual(prod.storageChoices.filter((c) => c.cheapest).map((c) => c.choice), ["intelligent-tiering-on-write"]);
+            assert.ok(!prod.storageChoices.find((c) => c.configured)!.cheapest);
+        });
+
+        it("prints the comparison with the date the prices were checked", async () => {
+            const { out } = await run(["--stack", "prod"]);
+            assert.match(out, /Document storage at this usage \(tandem:documentStorage; the stack's total with each choice, prices checked \d{4}-\d{2}-\d{2}\):/);
+            assert.match(out, /  standard +\$\d+\.\d\d +S3 Standard  <- configured, cheapest/);
+            assert.match(out, /  intelligent-tiering-on-write +\$\d+\.\d\d \(\+\$\d+\.\d\d\) +written in Intelligent-Tiering/);
+        });
     });
 });

@@ -1,11 +1,13 @@
 // The pricing model on hand-made settings: each line is computed from the settings and the usage,
 // and each saving is the re-priced difference. No program evaluation here.
 import { strict as assert } from "assert";
+import type { DocumentStorage } from "../../infra/config";
 import { estimate } from "../../tools/cost/estimate";
 import { billedRotations } from "../../tools/cost/model/encryption";
 import { loadPriceBook, RegionPrices } from "../../tools/cost/priceBook";
 import { savings } from "../../tools/cost/savings";
-import { DAYS_PER_MONTH, FunctionCost, scheduleRunsPerMonth, SECONDS_PER_MONTH, StackSettings } from "../../tools/cost/stackSettings";
+import { configuredStorage, StorageChoice, storageChoices } from "../../tools/cost/storageChoices";
+import { BucketCost, DAYS_PER_MONTH, FunctionCost, scheduleRunsPerMonth, SECONDS_PER_MONTH, StackSettings } from "../../tools/cost/stackSettings";
 import { defaultUsage, Usage } from "../../tools/cost/usage";
 import { GB, KB, sampledTraces } from "../../tools/cost/workload";
 
@@ -29,8 +31,8 @@ function settings(over: Partial<StackSettings> = {}): StackSettings {
             fn("canary", { kind: "schedule", expression: "rate(1 minute)", runsPerMonth: 43_800 }, { asyncRetries: 0, memoryMb: 256 }),
         ],
         buckets: [
-            { name: "data", bucketName: "tandem-data", sseKms: true, bucketKey: true, versioning: true, lifecycle: { noncurrentVersionDays: 30, intelligentTiering: { prefix: "objects/", days: 0 } }, accessLogTarget: "tandem-logs", notifiesFunctions: [] },
-            { name: "logs", bucketName: "tandem-logs", sseKms: false, bucketKey: false, versioning: true, lifecycle: { expirationDays: 365 }, notifiesFunctions: [] },
+            { name: "data", bucketName: "tandem-data", sseKms: true, bucketKey: true, versioning: true, lifecycle: { noncurrentVersionDays: 30 }, accessLogTarget: "tandem-logs", writeStorageClass: "STANDARD", notifiesFunctions: [] },
+            { name: "logs", bucketName: "tandem-logs", sseKms: false, bucketKey: false, versioning: true, lifecycle: { expirationDays: 365 }, writeStorageClass: "STANDARD", notifiesFunctions: [] },
         ],
         replication: [{ sourceBucket: "tandem-data", destinationBucketArn: "arn:aws:s3:::peer", destinationRegion: "us-west-2", timeControl: false, metrics: true, prefixes: [""] }],
         alarms: { standard: 15, highResolution: 0, composite: 0 },
@@ -184,16 +186,64 @@ describe("cost: what the design choices save", () => {
         const monthlyGb = estimate(settings(), u, book).lines.filter((l) => l.id.startsWith("logs.ingestion:")).reduce((n, l) => n + l.quantity, 0);
         close(find(settings(), u, "logRetention").savingUsd, monthlyGb * (12 - 30 / DAYS_PER_MONTH) * prices.rate("logs.storage"));
     });
+});
 
-    it("Intelligent-Tiering: cheaper tiers against monitoring and transition fees", () => {
-        const u = usage({ storageGb: 10_000, avgObjectKb: 4096, idle30dShare: 0.8, idle90dShare: 0.5 });
-        const saving = find(settings(), u, "intelligentTiering");
-        const objects = (10_000 * GB) / (4096 * KB);
-        const noncurrentGb = 10_000 * u.overwriteShare * (30 / DAYS_PER_MONTH);
-        const tiers = 10_000 * (0.2 * prices.rate("s3.storage.intelligentTiering.frequent") + 0.3 * prices.rate("s3.storage.intelligentTiering.infrequent") + 0.5 * prices.rate("s3.storage.intelligentTiering.archiveInstant"));
-        const fees = (objects + (noncurrentGb * GB) / (4096 * KB)) * prices.rate("s3.intelligentTiering.monitoring") + u.ingestPerMonth * prices.rate("s3.lifecycle.transition.intelligentTiering");
-        close(saving.savingUsd, 10_000 * prices.rate("s3.storage.standard") - tiers - fees);
-        assert.ok(saving.savingUsd > 0, "large, mostly idle documents are cheaper tiered");
-        assert.ok(find(settings(), usage({ avgObjectKb: 64 }), "intelligentTiering").savingUsd === 0, "documents under 128 KB are never tiered");
+describe("cost: the document storage choices", () => {
+    const choices = (s: StackSettings, u: Usage) => Object.fromEntries(storageChoices(s, u, book).map((c) => [c.choice, c])) as Record<DocumentStorage, StorageChoice>;
+    const withData = (change: (b: BucketCost) => BucketCost) => settings({ buckets: settings().buckets.map((b) => (b.name === "data" ? change(b) : b)) });
+    // Large, mostly idle documents: where Intelligent-Tiering pays.
+    const idle = usage({ storageGb: 10_000, avgObjectKb: 4096, idle30dShare: 0.8, idle90dShare: 0.5 });
+    const objects = (10_000 * GB) / (4096 * KB);
+    const noncurrentObjects = (10_000 * idle.overwriteShare * (30 / DAYS_PER_MONTH) * GB) / (4096 * KB);
+    const tiers = 10_000 * (0.2 * prices.rate("s3.storage.intelligentTiering.frequent") + 0.3 * prices.rate("s3.storage.intelligentTiering.infrequent") + 0.5 * prices.rate("s3.storage.intelligentTiering.archiveInstant"));
+    const monitoring = (objects + noncurrentObjects) * prices.rate("s3.intelligentTiering.monitoring");
+    const transitions = idle.ingestPerMonth * prices.rate("s3.lifecycle.transition.intelligentTiering");
+
+    it("by lifecycle: cheaper tiers against the monitoring and one transition per new document", () => {
+        const c = choices(settings(), idle);
+        close(c.standard.totalUsd - c["intelligent-tiering-by-lifecycle"].totalUsd, 10_000 * prices.rate("s3.storage.standard") - tiers - monitoring - transitions);
+    });
+
+    it("on write: the same tiers and monitoring, no transition", () => {
+        const c = choices(settings(), idle);
+        close(c["intelligent-tiering-by-lifecycle"].totalUsd - c["intelligent-tiering-on-write"].totalUsd, transitions);
+        assert.deepEqual(Object.values(c).filter((x) => x.cheapest).map((x) => x.choice), ["intelligent-tiering-on-write"]);
+    });
+
+    it("by lifecycle after N days: new documents wait in S3 Standard, and still pay their transition", () => {
+        const later = withData((b) => ({ ...b, lifecycle: { ...b.lifecycle, intelligentTiering: { prefix: "objects/", days: 30, objectSizeGreaterThan: 131071 } } }));
+        const atOnce = choices(settings(), idle)["intelligent-tiering-by-lifecycle"];
+        const after30 = choices(later, idle)["intelligent-tiering-by-lifecycle"];
+        assert.match(after30.description, /after 30 days/);
+        const youngGb = (idle.ingestPerMonth * 4096 * KB) / GB * (30 / DAYS_PER_MONTH);
+        const youngObjects = (youngGb * GB) / (4096 * KB);
+        const tierRate = 0.2 * prices.rate("s3.storage.intelligentTiering.frequent") + 0.3 * prices.rate("s3.storage.intelligentTiering.infrequent") + 0.5 * prices.rate("s3.storage.intelligentTiering.archiveInstant");
+        close(after30.totalUsd - atOnce.totalUsd, youngGb * (prices.rate("s3.storage.standard") - tierRate) - youngObjects * prices.rate("s3.intelligentTiering.monitoring"));
+    });
+
+    it("documents under 128 KiB: every choice costs the same (not monitored, billed at the Standard rate, never moved)", () => {
+        const c = choices(settings(), usage({ avgObjectKb: 64 }));
+        close(c["intelligent-tiering-on-write"].totalUsd, c.standard.totalUsd);
+        close(c["intelligent-tiering-by-lifecycle"].totalUsd, c.standard.totalUsd);
+        assert.ok(Object.values(c).every((x) => x.cheapest), "a tie is cheapest for all");
+    });
+
+    it("a rule whose size filter excludes the documents moves none of them", () => {
+        const filtered = withData((b) => ({ ...b, lifecycle: { ...b.lifecycle, intelligentTiering: { prefix: "objects/", days: 0, objectSizeGreaterThan: 8 * 1024 * 1024 } } }));
+        const e = estimate(filtered, idle, book);
+        assert.ok(!e.lines.some((l) => l.id.startsWith("s3.transitions:")), "no transition fee");
+        assert.match(e.lines.find((l) => l.id === "s3.storage.standard:data")!.basis, /documents under 8192 KiB are not tiered/);
+    });
+
+    it("reads the configured choice back from the bucket: the write class first, then a tiering rule", () => {
+        const bucket = settings().buckets[0];
+        assert.equal(configuredStorage(bucket), "standard");
+        assert.equal(configuredStorage({ ...bucket, lifecycle: { intelligentTiering: { prefix: "objects/", days: 0 } } }), "intelligent-tiering-by-lifecycle");
+        assert.equal(configuredStorage({ ...bucket, writeStorageClass: "INTELLIGENT_TIERING" }), "intelligent-tiering-on-write");
+        assert.deepEqual(storageChoices(settings(), usage(), book).filter((c) => c.configured).map((c) => c.choice), ["standard"]);
+    });
+
+    it("no document bucket: no comparison", () => {
+        assert.deepEqual(storageChoices(settings({ buckets: [], replication: [], functions: [] }), usage(), book), []);
     });
 });

@@ -51,7 +51,8 @@ describe("cost: settings read from the evaluated program", function () {
     it("reads the buckets' encryption, Bucket Keys, lifecycle and replication", () => {
         const data = prod.buckets.find((b) => b.name === "documents-data")!;
         assert.equal(data.sseKms && data.bucketKey && data.versioning, true);
-        assert.deepEqual(data.lifecycle, { noncurrentVersionDays: 30, intelligentTiering: { prefix: "objects/", days: 0 } });
+        assert.deepEqual(data.lifecycle, { noncurrentVersionDays: 30 });
+        assert.equal(data.writeStorageClass, "STANDARD");
         const logs = prod.buckets.find((b) => b.name === "documents-access-logs")!;
         assert.equal(logs.sseKms, false);
         assert.equal(logs.lifecycle.expirationDays, 365);

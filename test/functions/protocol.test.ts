@@ -63,6 +63,17 @@ describe("functions: SigV4 presigning (AWS's documented examples)", () => {
         }
     });
 
+    it("names the storage class in a field and a condition when one is asked for, and only then", () => {
+        const input = { bucket: "b", key: "objects/k", contentType: "text/plain", maxBytes: 10, credentials: EXAMPLE_CREDENTIALS, region: "eu-west-1", amzDate: "20261130T101500Z", expiresAt: Date.parse("2026-11-30T10:30:00Z") };
+        const tiered = presignedPost({ ...input, storageClass: "INTELLIGENT_TIERING" });
+        assert.strictEqual(tiered.fields["x-amz-storage-class"], "INTELLIGENT_TIERING");
+        // S3 refuses a form whose field differs from the policy's exact-match condition, so a client cannot pick another class.
+        assert.ok(tiered.policy.conditions.some((c) => !Array.isArray(c) && c["x-amz-storage-class"] === "INTELLIGENT_TIERING"));
+        const plain = presignedPost(input);
+        assert.ok(!("x-amz-storage-class" in plain.fields));
+        assert.ok(!JSON.stringify(plain.policy).includes("storage-class"));
+    });
+
     it("addresses buckets virtual-hosted on AWS and path-style under an endpoint", () => {
         assert.deepStrictEqual(bucketAddress("tandem-data", "us-west-2"), { origin: "https://tandem-data.s3.us-west-2.amazonaws.com", pathPrefix: "/" });
         assert.deepStrictEqual(bucketAddress("a.b", "us-west-2"), { origin: "https://s3.us-west-2.amazonaws.com", pathPrefix: "/a.b/" });

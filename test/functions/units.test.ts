@@ -96,6 +96,7 @@ describe("functions: configuration", () => {
         [ENV.presignExpirySeconds]: "900",
         [ENV.maxInlineBytes]: "4194304",
         [ENV.maxUploadBytes]: "1073741824",
+        [ENV.storageClass]: "STANDARD",
         [ENV.service]: SERVICES.api,
         [ENV.metricsNamespace]: METRICS.namespace,
     };
@@ -109,6 +110,7 @@ describe("functions: configuration", () => {
             presignExpirySeconds: 900,
             maxInlineBytes: 4194304,
             maxUploadBytes: 1073741824,
+            storageClass: "STANDARD",
             service: "tandem-api",
             metricsNamespace: "Tandem",
         });

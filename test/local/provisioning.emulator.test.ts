@@ -101,7 +101,7 @@ describe("local run: the comparison catches a provisioning that drifts from the 
         await s3.send(new s3sdk.PutBucketNotificationConfigurationCommand({ Bucket: data, NotificationConfiguration: { QueueConfigurations: [{ ...queue, Filter: undefined }] } }));
 
         const found = (await differences(moto.endpoint, program, program.primary)).join("\n");
-        for (const id of ["abort-incomplete-multipart-uploads", "expire-noncurrent-versions", "documents-to-intelligent-tiering", "expire-canary-probes"]) {
+        for (const id of ["abort-incomplete-multipart-uploads", "expire-noncurrent-versions", "expire-canary-probes"]) {
             assert.match(found, new RegExp(`BucketLifecycleConfiguration documents-data.*${id}`), found);
         }
         assert.match(found, /BucketServerSideEncryptionConfiguration documents-data\.Rules\[0\]\.ApplyServerSideEncryptionByDefault\.SSEAlgorithm: moto has "AES256", the program registers "aws:kms"/);

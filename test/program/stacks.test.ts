@@ -117,7 +117,7 @@ describe("the program on the mock runtime", () => {
                 }
             });
 
-            it("expires what costs money for nothing: incomplete uploads, old versions, probes; tiers documents", () => {
+            it("expires what costs money for nothing: incomplete uploads, old versions, probes; moves nothing by default", () => {
                 const rules = byBucket(get(stack), TYPES.lifecycle, dataBucket(get(stack)).inputs.bucket).inputs.rules as any[];
                 const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
                 for (const r of rules) {
@@ -126,8 +126,8 @@ describe("the program on the mock runtime", () => {
                 }
                 assert.strictEqual(byId["abort-incomplete-multipart-uploads"].abortIncompleteMultipartUpload.daysAfterInitiation, 7);
                 assert.strictEqual(byId["expire-noncurrent-versions"].noncurrentVersionExpiration.noncurrentDays, 30);
-                assert.deepStrictEqual(byId["documents-to-intelligent-tiering"].transitions, [{ days: 0, storageClass: "INTELLIGENT_TIERING" }]);
-                assert.strictEqual(byId["documents-to-intelligent-tiering"].filter.prefix, "objects/");
+                // documentStorage defaults to standard, the cheapest at the default usage (test/cost/cli.test.ts).
+                assert.ok(rules.every((r) => r.transitions === undefined), "no transition by default");
                 assert.strictEqual(byId["expire-canary-probes"].filter.prefix, "canary/probes/");
             });
 

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import { MOCK_ACCOUNT_ID } from "../../tools/engine/mockWorld";
 import { EvaluateOptions, evaluateStack, Inventory } from "../../tools/engine/evaluate";
-import { CONFIG_KEYS } from "../../infra/config";
+import { CONFIG_KEYS, DocumentStorage } from "../../infra/config";
 import { FunctionContext } from "../../infra/functionContext";
 import { projectFixture } from "./projectFixture";
 
@@ -50,6 +50,7 @@ export const CONTEXT: FunctionContext = {
     presignExpirySeconds: CONFIG_KEYS.presignExpirySeconds.default as number,
     maxInlineBytes: CONFIG_KEYS.maxInlineBytes.default as number,
     maxUploadBytes: CONFIG_KEYS.maxUploadBytes.default as number,
+    documentStorage: CONFIG_KEYS.documentStorage.default as DocumentStorage,
 };
 
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:alarms`;

@@ -1,7 +1,8 @@
 // npm run cost -- --stack prod|dr|all [--json] [--requests N --storage-gb N ...]
 // Estimates the monthly bill of a stack line by line from the settings the program actually gives
 // its resources (evaluated on the mock runtime) and the list prices in tools/cost/prices.json,
-// plus usage assumptions given as flags (see --help). Also shows what the design choices save.
+// plus usage assumptions given as flags (see --help). Also shows what the design choices save, and
+// what each document storage choice would cost at that usage.
 import { Io, runCli } from "../cli";
 import { evaluateStack, Inventory, StackName, STACKS } from "../engine/evaluate";
 import { estimate } from "./estimate";
@@ -9,6 +10,7 @@ import { loadPriceBook } from "./priceBook";
 import { jsonReport, StackReport, textReport } from "./report";
 import { savings } from "./savings";
 import { stackSettings } from "./stackSettings";
+import { storageChoices } from "./storageChoices";
 import { parseCostArgs, resolveUsage, usageText, UsageError } from "./usage";
 
 /** The command, testable in-process: returns the exit code. `evaluate` runs the program for a stack. */
@@ -41,7 +43,7 @@ export async function runCost(argv: string[], io: Io, evaluate: (stack: StackNam
             }
             throw e;
         }
-        reports.push({ estimate: estimate(settings, usage, book), savings: savings(settings, usage, book) });
+        reports.push({ estimate: estimate(settings, usage, book), savings: savings(settings, usage, book), storageChoices: storageChoices(settings, usage, book) });
     }
     io.out(request.json ? JSON.stringify(jsonReport(reports, book), null, 2) : textReport(reports, book));
     return 0;

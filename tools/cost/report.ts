@@ -3,11 +3,13 @@
 import { Estimate, GENERAL_NOTES } from "./estimate";
 import { PriceBook, PriceKey } from "./priceBook";
 import { Saving } from "./savings";
+import { StorageChoice } from "./storageChoices";
 import { USAGE_FLAGS } from "./usage";
 
 export interface StackReport {
     estimate: Estimate;
     savings: Saving[];
+    storageChoices: StorageChoice[];
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -34,7 +36,7 @@ export function textReport(reports: StackReport[], book: PriceBook): string {
     const out: string[] = [];
     const counts = { official: 0, secondary: 0, unverified: 0 };
     for (const p of Object.values(book.prices)) counts[p.verification]++;
-    for (const { estimate: e, savings } of reports) {
+    for (const { estimate: e, savings, storageChoices } of reports) {
         out.push(`Tandem: monthly cost estimate for stack ${e.stack} (${e.region}, ${e.role}), month ${e.usage.month} after the first deploy`);
         out.push("");
         const rows = e.lines.map((l) => [
@@ -57,6 +59,18 @@ export function textReport(reports: StackReport[], book: PriceBook): string {
                 const verb = s.savingUsd >= 0 ? `saves ${usd(s.savingUsd)}/month` : `costs ${usd(-s.savingUsd)}/month more`;
                 out.push(`  ${s.actual} vs ${s.alternative}: ${verb} (${usd(s.actualUsd)} vs ${usd(s.alternativeUsd)})`);
             }
+            out.push("");
+        }
+        if (storageChoices.length > 0) {
+            out.push(`Document storage at this usage (tandem:documentStorage; the stack's total with each choice, prices checked ${book.checked}):`);
+            const configured = storageChoices.find((c) => c.configured)!;
+            const rows = storageChoices.map((c) => {
+                const marks = [c.configured && "configured", c.cheapest && "cheapest"].filter(Boolean).join(", ");
+                const delta = c.configured ? "" : `(${c.totalUsd >= configured.totalUsd ? "+" : "-"}${usd(Math.abs(c.totalUsd - configured.totalUsd))})`;
+                return [c.choice, usd(c.totalUsd), delta, c.description + (marks ? `  <- ${marks}` : "")];
+            });
+            const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+            for (const r of rows) out.push(`  ${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])} ${r[2].padEnd(widths[2])}  ${r[3]}`);
             out.push("");
         }
         const flags = Object.entries(USAGE_FLAGS).map(([flag, spec]) => `${flag} ${e.usage[spec.key]}`);
@@ -84,7 +98,7 @@ export function jsonReport(reports: StackReport[], book: PriceBook): unknown {
         pricesChecked: book.checked,
         unverifiedPrices: Object.entries(book.prices).filter(([, p]) => p.verification === "unverified").map(([k]) => k),
         notes: GENERAL_NOTES,
-        estimates: reports.map(({ estimate: e, savings }) => ({
+        estimates: reports.map(({ estimate: e, savings, storageChoices }) => ({
             stack: e.stack,
             region: e.region,
             role: e.role,
@@ -92,6 +106,7 @@ export function jsonReport(reports: StackReport[], book: PriceBook): unknown {
             lines: e.lines.map((l) => ({ ...l, usd: round(l.usd), verification: book.prices[l.price].verification })),
             totalUsd: round(e.totalUsd),
             savings: savings.map((s) => ({ ...s, actualUsd: round(s.actualUsd), alternativeUsd: round(s.alternativeUsd), savingUsd: round(s.savingUsd) })),
+            storageChoices: storageChoices.map((c) => ({ ...c, totalUsd: round(c.totalUsd) })),
             warnings: e.warnings,
             notes: e.notes,
             free: e.free,

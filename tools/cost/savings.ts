@@ -1,12 +1,13 @@
 // What the design choices save: the same usage re-priced with each choice flipped. A saving is the
-// alternative's total minus the actual total, so it counts every line the choice touches.
+// alternative's total minus the actual total, so it counts every line the choice touches. Document
+// storage has three answers, not two: ./storageChoices.ts compares them.
 import { estimate } from "./estimate";
 import { PriceBook } from "./priceBook";
 import { StackSettings } from "./stackSettings";
 import { Usage } from "./usage";
 
 export interface Saving {
-    id: "bucketKeys" | "arm64" | "logRetention" | "intelligentTiering";
+    id: "bucketKeys" | "arm64" | "logRetention";
     /** The choice the program made, and the one it is compared with. */
     actual: string;
     alternative: string;
@@ -26,7 +27,6 @@ interface Alternative {
 const kmsBuckets = (s: StackSettings) => s.buckets.filter((b) => b.sseKms);
 const allArm = (s: StackSettings) => s.functions.every((f) => f.architecture === "arm64");
 const withLogs = (s: StackSettings) => s.functions.filter((f) => f.logGroup);
-const tiered = (s: StackSettings) => s.buckets.some((b) => b.lifecycle.intelligentTiering);
 
 const ALTERNATIVES: Alternative[] = [
     {
@@ -57,12 +57,6 @@ const ALTERNATIVES: Alternative[] = [
             alternative: "log groups that never expire",
         }),
         flip: (s) => ({ ...s, functions: s.functions.map((f) => (f.logGroup ? { ...f, logGroup: { ...f.logGroup, retentionDays: undefined } } : f)) }),
-    },
-    {
-        id: "intelligentTiering",
-        applies: tiered,
-        describe: () => ({ actual: "documents in S3 Intelligent-Tiering", alternative: "documents left in S3 Standard" }),
-        flip: (s) => ({ ...s, buckets: s.buckets.map((b) => ({ ...b, lifecycle: { ...b.lifecycle, intelligentTiering: undefined } })) }),
     },
 ];
 

@@ -2,6 +2,7 @@
 // each billable resource (memory, architecture, timeouts, schedules, retention, encryption, lifecycle,
 // replication, alarms...), related to each other the way AWS relates them (a function and its log
 // group, its trigger, its retry settings). Pure: it works on recorded resources, not on the runtime.
+import { ENV } from "../../functions/contract";
 import { TYPES } from "../engine/resourceTypes";
 
 /** The part of a recorded resource the cost model reads (tools/engine/evaluate.ts RecordedResource). */
@@ -48,8 +49,8 @@ export interface FunctionCost {
 
 export interface LifecycleCost {
     noncurrentVersionDays?: number;
-    /** Prefix moved to Intelligent-Tiering, and after how many days. */
-    intelligentTiering?: { prefix: string; days: number };
+    /** Prefix moved to Intelligent-Tiering, after how many days, and only objects larger than this (bytes). */
+    intelligentTiering?: { prefix: string; days: number; objectSizeGreaterThan?: number };
     /** Days after which current objects expire (log buckets). */
     expirationDays?: number;
 }
@@ -63,6 +64,8 @@ export interface BucketCost {
     lifecycle: LifecycleCost;
     /** Name of the bucket this one's server access logs go to. */
     accessLogTarget?: string;
+    /** The storage class the functions write documents in (their TANDEM_STORAGE_CLASS); S3 Standard when none says. */
+    writeStorageClass: string;
     notifiesFunctions: string[];
 }
 
@@ -195,20 +198,8 @@ function bucketSettings(bucket: ResourceRecord, all: ResourceRecord[]): BucketCo
     const bucketName: string = bucket.inputs.bucket ?? bucket.state?.bucket ?? bucket.name;
     const about = (type: string) => all.filter((r) => r.type === type && r.inputs.bucket === bucketName);
     const sse = about(T.encryption)[0]?.inputs.rules?.[0];
-    const rules: any[] = about(T.lifecycle)[0]?.inputs.rules ?? [];
-    const enabled = rules.filter((r) => r.status === "Enabled");
-    const lifecycle: LifecycleCost = {};
-    for (const rule of enabled) {
-        const noncurrent = rule.noncurrentVersionExpiration?.noncurrentDays;
-        const prefix: string = rule.filter?.prefix ?? rule.prefix ?? "";
-        // Only rules over the whole bucket set its defaults; prefix rules (canary probes) are too small to matter.
-        if (noncurrent !== undefined && prefix === "") {
-            lifecycle.noncurrentVersionDays = Math.min(noncurrent, lifecycle.noncurrentVersionDays ?? Infinity);
-        }
-        if (rule.expiration?.days !== undefined && prefix === "") lifecycle.expirationDays = rule.expiration.days;
-        const tiering = (rule.transitions ?? []).find((t: any) => t.storageClass === "INTELLIGENT_TIERING");
-        if (tiering) lifecycle.intelligentTiering = { prefix, days: tiering.days ?? 0 };
-    }
+    const writers = all.filter((r) => r.type === T.function && r.inputs.environment?.variables?.[ENV.bucket] === bucketName);
+    const writeStorageClass = writers.map((f) => f.inputs.environment.variables[ENV.storageClass]).find((c) => typeof c === "string") ?? "STANDARD";
     const notifications = about(T.notification).flatMap((n) => (n.inputs.lambdaFunctions ?? []) as any[]);
     return {
         name: bucket.name,
@@ -216,10 +207,29 @@ function bucketSettings(bucket: ResourceRecord, all: ResourceRecord[]): BucketCo
         sseKms: sse?.applyServerSideEncryptionByDefault?.sseAlgorithm === "aws:kms",
         bucketKey: sse?.bucketKeyEnabled === true,
         versioning: about(T.versioning)[0]?.inputs.versioningConfiguration?.status === "Enabled",
-        lifecycle,
+        lifecycle: lifecycleSettings(about(T.lifecycle)[0]?.inputs.rules ?? []),
         accessLogTarget: about(T.logging)[0]?.inputs.targetBucket,
+        writeStorageClass,
         notifiesFunctions: notifications.map((n) => String(n.lambdaFunctionArn)),
     };
+}
+
+/** What a bucket's lifecycle rules (as BucketLifecycleConfiguration takes them) do to its cost. */
+export function lifecycleSettings(rules: any[]): LifecycleCost {
+    const lifecycle: LifecycleCost = {};
+    for (const rule of rules.filter((r) => r.status === "Enabled")) {
+        const noncurrent = rule.noncurrentVersionExpiration?.noncurrentDays;
+        const filter = rule.filter?.and ?? rule.filter ?? {};
+        const prefix: string = filter.prefix ?? rule.prefix ?? "";
+        // Only rules over the whole bucket set its defaults; prefix rules (canary probes) are too small to matter.
+        if (noncurrent !== undefined && prefix === "") {
+            lifecycle.noncurrentVersionDays = Math.min(noncurrent, lifecycle.noncurrentVersionDays ?? Infinity);
+        }
+        if (rule.expiration?.days !== undefined && prefix === "") lifecycle.expirationDays = rule.expiration.days;
+        const tiering = (rule.transitions ?? []).find((t: any) => t.storageClass === "INTELLIGENT_TIERING");
+        if (tiering) lifecycle.intelligentTiering = { prefix, days: tiering.days ?? 0, objectSizeGreaterThan: filter.objectSizeGreaterThan };
+    }
+    return lifecycle;
 }
 
 function functionSettings(fn: ResourceRecord, all: ResourceRecord[], buckets: BucketCost[]): FunctionCost {

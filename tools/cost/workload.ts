@@ -1,6 +1,7 @@
 // Turns settings + usage into monthly quantities: invocations, S3 requests, KMS requests, bytes
 // stored and moved. What each function does to S3 per invocation is read from its code
 // (functions/api.ts, ingest.ts, canary.ts) and written down here as constants with the reason.
+import { TIERING_MIN_OBJECT_BYTES } from "../../infra/bucketLifecycle";
 import { Usage } from "./usage";
 import { BucketCost, DAYS_PER_MONTH, FunctionCost, SECONDS_PER_MONTH, StackSettings } from "./stackSettings";
 
@@ -11,8 +12,6 @@ export const GB = 1024 ** 3;
 export const MANIFEST_BYTES = 400;
 /** A canary probe: {writtenAt, region} as JSON. */
 export const PROBE_BYTES = 80;
-/** S3 Intelligent-Tiering neither monitors nor moves objects under 128 KB (and lifecycle does not transition them). */
-export const TIERING_MIN_OBJECT_KB = 128;
 /** S3 replication metrics per rule: latency, pending operations, pending bytes, failed operations. */
 export const REPLICATION_METRICS_PER_RULE = 4;
 /** KMS requests per alarm notification on an encrypted topic: CloudWatch's GenerateDataKey, SNS's Decrypt. */
@@ -55,12 +54,24 @@ export interface DataBucketWorkload {
     noncurrentGb: number;
     manifestGb: number;
     /** Stored document GB in Intelligent-Tiering by access tier (zero when tiering does not apply). */
-    tiering: { frequentGb: number; infrequentGb: number; archiveInstantGb: number; monitoredObjects: number; transitions: number };
+    tiering: Tiering;
     /** Document bytes sent to clients (api reads). */
     internetGb: number;
     /** Objects this bucket receives by replication (standby). */
     replicasIn: number;
     replication?: { objects: number; gb: number; timeControl: boolean; metrics: number; destinationRegion?: string };
+}
+
+export interface Tiering {
+    /** Why documents are (or are not) in Intelligent-Tiering. */
+    how: "written" | "moved by lifecycle" | "no tiering" | "too small";
+    /** The smallest document that is tiered: 128 KiB, or more when a rule's size filter says so. */
+    minObjectBytes: number;
+    frequentGb: number;
+    infrequentGb: number;
+    archiveInstantGb: number;
+    monitoredObjects: number;
+    transitions: number;
 }
 
 export interface Workload {
@@ -128,7 +139,7 @@ export function functionWorkload(fn: FunctionCost, usage: Usage): FunctionWorklo
 }
 
 /** The documents bucket: the one a function ingests from, else the replicated one, else the first KMS bucket. */
-function documentBucket(s: StackSettings): BucketCost | undefined {
+export function documentBucket(s: StackSettings): BucketCost | undefined {
     const ingest = byTrigger(s, "objectCreated")[0];
     if (ingest && ingest.trigger.kind === "objectCreated") {
         const name = ingest.trigger.bucket;
@@ -217,20 +228,7 @@ function dataBucketWorkload(s: StackSettings, bucket: BucketCost, functions: Fun
         ? usage.storageGb * usage.overwriteShare * monthsHeld(bucket.lifecycle.noncurrentVersionDays, usage.month)
         : 0;
 
-    const tiering = { frequentGb: 0, infrequentGb: 0, archiveInstantGb: 0, monitoredObjects: 0, transitions: 0 };
-    const it = bucket.lifecycle.intelligentTiering;
-    if (it && usage.avgObjectKb >= TIERING_MIN_OBJECT_KB) {
-        // Documents younger than the transition age are still in S3 Standard.
-        const newGbPerMonth = (usage.ingestPerMonth * usage.avgObjectKb * KB) / GB;
-        const youngShare = usage.storageGb > 0 ? Math.min(1, (newGbPerMonth * it.days) / DAYS_PER_MONTH / usage.storageGb) : 0;
-        const tieredGb = usage.storageGb * (1 - youngShare);
-        tiering.frequentGb = tieredGb * (1 - usage.idle30dShare);
-        tiering.infrequentGb = tieredGb * (usage.idle30dShare - usage.idle90dShare);
-        tiering.archiveInstantGb = tieredGb * usage.idle90dShare;
-        tiering.monitoredObjects = objects * (1 - youngShare) + (noncurrentGb * GB) / (usage.avgObjectKb * KB);
-        tiering.transitions = usage.ingestPerMonth;
-    }
-
+    const tiering = documentTiering(bucket, usage, objects, noncurrentGb);
     const source = s.replication.find((r) => r.sourceBucket === bucket.bucketName);
     let replication: DataBucketWorkload["replication"];
     if (source) {
@@ -260,5 +258,36 @@ function dataBucketWorkload(s: StackSettings, bucket: BucketCost, functions: Fun
         internetGb,
         replicasIn,
         replication,
+    };
+}
+
+/**
+ * Where the stored documents sit. Written in Intelligent-Tiering, every document is there from its first
+ * day and none is ever moved; moved by lifecycle, the documents younger than the transition age are still
+ * in S3 Standard and every new one pays a transition. Either way a document under 128 KiB is billed as S3
+ * Standard and not monitored (infra/bucketLifecycle.ts TIERING_MIN_OBJECT_BYTES); the model sizes every
+ * document at the average.
+ */
+function documentTiering(bucket: BucketCost, usage: Usage, objects: number, noncurrentGb: number): Tiering {
+    const written = bucket.writeStorageClass === "INTELLIGENT_TIERING";
+    const rule = bucket.lifecycle.intelligentTiering;
+    // Without a size filter S3's lifecycle default is not to transition objects under 128 KB either.
+    const minObjectBytes = written ? TIERING_MIN_OBJECT_BYTES : Math.max(TIERING_MIN_OBJECT_BYTES, (rule?.objectSizeGreaterThan ?? 0) + 1);
+    const none = { minObjectBytes, frequentGb: 0, infrequentGb: 0, archiveInstantGb: 0, monitoredObjects: 0, transitions: 0 };
+    if (!written && !rule) return { how: "no tiering", ...none };
+    const bytes = usage.avgObjectKb * KB;
+    if (bytes < minObjectBytes) return { how: "too small", ...none };
+    const newGbPerMonth = (usage.ingestPerMonth * bytes) / GB;
+    const youngShare = written || usage.storageGb === 0 ? 0 : Math.min(1, (newGbPerMonth * rule!.days) / DAYS_PER_MONTH / usage.storageGb);
+    const tieredGb = usage.storageGb * (1 - youngShare);
+    return {
+        how: written ? "written" : "moved by lifecycle",
+        minObjectBytes,
+        frequentGb: tieredGb * (1 - usage.idle30dShare),
+        infrequentGb: tieredGb * (usage.idle30dShare - usage.idle90dShare),
+        archiveInstantGb: tieredGb * usage.idle90dShare,
+        // Noncurrent versions keep the class of the version they were.
+        monitoredObjects: objects * (1 - youngShare) + (noncurrentGb * GB) / bytes,
+        transitions: written ? 0 : usage.ingestPerMonth,
     };
 }

@@ -9,6 +9,7 @@ export type GapId =
     | "form-bodies"
     | "response-overrides"
     | "signatures"
+    | "post-storage-class"
     | "bucket-policy"
     | "kms"
     | "kms-rotation-period"
@@ -65,6 +66,12 @@ export const GAPS: readonly Gap[] = [
         summary: "signatures, presigned URL expiry and signed headers are not checked",
         detail:
             "moto accepts any SigV4 signature: a presigned URL works after it expires, with a different Content-Type than the one it signed, and with a tampered signature. Presigned POST policies are not enforced either.",
+    },
+    {
+        id: "post-storage-class",
+        summary: "browser-form uploads (POST Object) are stored in S3 Standard whatever storage class the form names",
+        detail:
+            "moto's POST Object ignores the `x-amz-storage-class` form field (moto 5.2 `_bucket_response_post` never reads it), so with `tandem:documentStorage` = intelligent-tiering-on-write a presigned upload lands in STANDARD locally and in INTELLIGENT_TIERING on AWS. PutObject honours the header.",
     },
     {
         id: "bucket-policy",

@@ -3,14 +3,14 @@
 // group, failure queue, invoke config, alarms, permission and bucket notification).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS } from "../../../infra/config";
+import { CONFIG_KEYS, DocumentStorage } from "../../../infra/config";
 import { DocumentStore } from "../../../infra/documentStore";
 import { IngestPipeline } from "../../../infra/ingestPipeline";
 import { Monitoring } from "../../../infra/monitoring";
 import { RegionKey } from "../../../infra/regionKey";
 
 /** Tandem's own defaults, read from its configuration table. */
-const defaults = (key: string) => CONFIG_KEYS[key].default as number;
+const defaults = <T = number>(key: string) => CONFIG_KEYS[key].default as T;
 
 export = async () => {
     const pipelines = new pulumi.Config().requireNumber("pipelines");
@@ -26,6 +26,7 @@ export = async () => {
         kmsKeyArn: key.arn,
         noncurrentVersionDays: defaults("noncurrentVersionDays"),
         abortIncompleteUploadDays: defaults("abortIncompleteUploadDays"),
+        documentStorage: defaults<DocumentStorage>("documentStorage"),
         intelligentTieringDays: defaults("intelligentTieringDays"),
         accessLogRetentionDays: defaults("accessLogRetentionDays"),
     }, inHome);
@@ -45,6 +46,7 @@ export = async () => {
                 presignExpirySeconds: defaults("presignExpirySeconds"),
                 maxInlineBytes: defaults("maxInlineBytes"),
                 maxUploadBytes: defaults("maxUploadBytes"),
+                documentStorage: defaults<DocumentStorage>("documentStorage"),
             },
             settings: { memoryMb: defaults("ingestMemoryMb"), timeoutSeconds: defaults("ingestTimeoutSeconds"), reservedConcurrency: 1 },
             alarms: monitoring.alarmTarget,

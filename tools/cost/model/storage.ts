@@ -4,7 +4,7 @@
 import { fmt, line, LineItem } from "../lineItem";
 import { RegionPrices } from "../priceBook";
 import { Usage } from "../usage";
-import { TIERING_MIN_OBJECT_KB, Workload } from "../workload";
+import { KB, Workload } from "../workload";
 
 export function storageLines(w: Workload, usage: Usage, prices: RegionPrices): LineItem[] {
     const items: LineItem[] = [];
@@ -15,8 +15,8 @@ export function storageLines(w: Workload, usage: Usage, prices: RegionPrices): L
         const tieredGb = t.frequentGb + t.infrequentGb + t.archiveInstantGb;
         const standardGb = d.currentGb - tieredGb;
         if (standardGb > 0) {
-            const why = !d.bucket.lifecycle.intelligentTiering ? "no tiering rule"
-                : tieredGb === 0 ? `documents under ${TIERING_MIN_OBJECT_KB} KB are never tiered`
+            const why = t.how === "no tiering" ? "neither written in nor moved to Intelligent-Tiering"
+                : t.how === "too small" ? `documents under ${fmt(t.minObjectBytes / KB)} KiB are not tiered`
                 : "documents younger than the tiering age";
             items.push(line(prices, `s3.storage.standard:${b}`, "S3", `${b}: documents in S3 Standard`, "s3.storage.standard", standardGb,
                 `${fmt(standardGb)} of ${fmt(d.currentGb)} GB stored (${why})`));
@@ -31,9 +31,11 @@ export function storageLines(w: Workload, usage: Usage, prices: RegionPrices): L
                     `${fmt(tieredGb)} GB × ${usage.idle90dShare} idle 90+ days`),
                 line(prices, `s3.it.monitoring:${b}`, "S3", `${b}: Intelligent-Tiering monitoring`, "s3.intelligentTiering.monitoring", t.monitoredObjects,
                     `${fmt(t.monitoredObjects)} objects of ${usage.avgObjectKb} KB (current and noncurrent)`),
-                line(prices, `s3.transitions:${b}`, "S3", `${b}: lifecycle transitions to Intelligent-Tiering`, "s3.lifecycle.transition.intelligentTiering", t.transitions,
-                    `${fmt(t.transitions)} new documents/month`),
             );
+            if (t.transitions > 0) {
+                items.push(line(prices, `s3.transitions:${b}`, "S3", `${b}: lifecycle transitions to Intelligent-Tiering`, "s3.lifecycle.transition.intelligentTiering", t.transitions,
+                    `${fmt(t.transitions)} new documents/month`));
+            }
         }
         if (d.noncurrentGb > 0) {
             const days = d.bucket.lifecycle.noncurrentVersionDays;
