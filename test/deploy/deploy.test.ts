@@ -2,16 +2,12 @@
 // creates each stack with the secrets provider its backend needs, and runs `pulumi up` standby first;
 // it refuses to start without what the CLI would ask for later (a passphrase, a login, the pack).
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deploy as deployCommand } from "../../tools/deploy/deploy";
 import { deployOrder } from "../../tools/deploy/order";
-import { ROOT } from "../../tools/engine/evaluate";
 import { runTool, ToolRun, withEnvironment } from "../support/tool";
-
-const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
 
 interface Run extends ToolRun {
     /** The arguments of each `pulumi` call, in order. */
@@ -91,12 +87,5 @@ describe("npm run deploy (the first run with the Pulumi CLI)", function () {
         assert.deepEqual(dry.calls, []);
         assert.match(dry.stdout, /^# needs PULUMI_CONFIG_PASSPHRASE/m);
         assert.match(dry.stdout, /^pulumi up --stack dr --policy-pack policy\npulumi up --stack prod --policy-pack policy$/m);
-    });
-
-    it("runs as `npm run deploy` (the script's entry point exits with the tool's code)", async () => {
-        const code = await new Promise<number>((resolve) => {
-            execFile(process.execPath, [TS_NODE, "-T", "tools/deploy/deploy.ts", "--no-such-flag"], { cwd: ROOT }, (err) => resolve(err ? Number(err.code) : 0));
-        });
-        assert.equal(code, 2);
     });
 });

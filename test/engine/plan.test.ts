@@ -1,18 +1,26 @@
-// `npm run plan` as CI and a user's shell run it: the preflight first, the whole JSON document through a
-// pipe whose reader is slow (the output used to stop at the pipe's 64 KiB), the account needs, and the
-// other tools that print long output, through the same kind of pipe.
+// `npm run plan` as CI and a user's shell run it: the preflight first, the whole JSON document, the
+// account needs; and the runner every tool shares, through a pipe whose reader is slow (plan --json's
+// output used to stop at the pipe's 64 KiB).
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { UNRESERVED_CONCURRENCY_MINIMUM } from "../../tools/engine/accountNeeds";
-import { evaluateStack } from "../../tools/engine/evaluate";
+import { evaluateStack, ROOT } from "../../tools/engine/evaluate";
+import { plan } from "../../tools/engine/plan";
 import { throughSlowPipe } from "../support/pipe";
+import { sharedPolicyHost } from "../support/policyHost";
+import { runTool } from "../support/tool";
 
-describe("npm run plan and the other long outputs, through a real pipe", function () {
+// Started as the file loads, in its own process, while other suites run.
+const host = sharedPolicyHost();
+
+describe("npm run plan, and long outputs through a real pipe", function () {
     this.timeout(180_000);
 
-    it("plan --json: the whole document, with the preflight and the account needs, reaches a slow reader", async () => {
-        const run = await throughSlowPipe("tools/engine/plan.ts", ["--stack", "prod", "--json"]);
+    it("plan --json: the whole document, with the preflight and the account needs", async () => {
+        const run = await runTool((argv, io) => plan(argv, io, { host }), ["--stack", "prod", "--json"]);
         assert.equal(run.code, 0, run.stderr);
-        assert.ok(run.stdout.length > 65_536, `the document is longer than the pipe buffer (${run.stdout.length} bytes)`);
+        assert.ok(run.stdout.length > 65_536, `the document is longer than a pipe buffers (${run.stdout.length} bytes)`);
         const report = JSON.parse(run.stdout);
         assert.deepEqual(report.preflight.problems, []);
         assert.deepEqual(report.violations, []);
@@ -26,17 +34,25 @@ describe("npm run plan and the other long outputs, through a real pipe", functio
         assert.match(report.accountNeeds[0].need, new RegExp(`at least ${reserved + UNRESERVED_CONCURRENCY_MINIMUM} \\(${reserved} reserved`));
     });
 
-    it("cost --json and diagram: complete through a slow reader too", async () => {
-        const cost = await throughSlowPipe("tools/cost/cost.ts", ["--stack", "all", "--json"]);
-        assert.equal(cost.code, 0, cost.stderr);
-        assert.doesNotThrow(() => JSON.parse(cost.stdout));
-        const diagram = await throughSlowPipe("tools/diagram/diagram.ts", []);
-        assert.equal(diagram.code, 0, diagram.stderr);
-        assert.match(diagram.stdout.trimEnd(), /```$/, "ends with the closing fence of the last diagram");
+    it("the tools' runner: every line reaches a slow reader, and the tool's exit code survives", async () => {
+        const run = await throughSlowPipe("test/fixtures/tools/longOutput.ts", ["5000", "3"]);
+        assert.equal(run.code, 3, run.stderr);
+        const lines = run.stdout.trimEnd().split("\n");
+        assert.equal(lines.length, 5000, `${run.stdout.length} bytes arrived`);
+        assert.equal(lines[4999], `line 4999 ${"x".repeat(100)}`);
+    });
+
+    it("every npm script tool runs through that runner", () => {
+        const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        const tools = Object.entries(scripts).map(([name, command]) => [name, /^ts-node -T (\S+\.ts)$/.exec(command)?.[1]] as const).filter(([, file]) => file);
+        assert.ok(tools.length >= 8, "the tools are found");
+        for (const [name, file] of tools) {
+            assert.match(fs.readFileSync(path.join(ROOT, file!), "utf8"), /^runCli\(module, /m, `npm run ${name} (${file}) does not end in runCli`);
+        }
     });
 
     it("a usage error exits 2 with the usage on stderr", async () => {
-        const run = await throughSlowPipe("tools/engine/plan.ts", ["--stack", "staging"]);
+        const run = await runTool(plan, ["--stack", "staging"]);
         assert.equal(run.code, 2);
         assert.match(run.stderr, /--stack is "staging"; allowed: prod, dr/);
     });

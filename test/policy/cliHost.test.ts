@@ -3,19 +3,18 @@
 // type-check, serve, and judge the program as the lighter host does.
 import { strict as assert } from "assert";
 import { evaluateStack } from "../../tools/engine/evaluate";
-import { PolicyHost } from "../../tools/engine/policyHost";
+import { sharedPolicyHost } from "../support/policyHost";
+
+// Type-checking the pack takes seconds of its own process: started as this file loads.
+const cliHost = sharedPolicyHost("cli");
 
 describe("policy pack under the CLI's own analyzer entry (run-policy-pack)", function () {
     it("type-checks, serves the same policies and passes the dr stack", async function () {
         this.timeout(180_000);
-        const [cli, light] = await Promise.all([PolicyHost.start({ mode: "cli" }), PolicyHost.start({ mode: "ts-node" })]);
-        try {
-            assert.deepEqual(cli.info, light.info);
-            const report = await cli.run(await evaluateStack("dr"));
-            assert.equal(report.mandatoryCount, 0);
-            assert.deepEqual(report.exemptions.map((e) => e.policy).sort(), ["s3-access-logging", "s3-bucket-key-enabled", "s3-cross-region-replication", "s3-sse-kms-customer-key"]);
-        } finally {
-            await Promise.all([cli.stop(), light.stop()]);
-        }
+        const [cli, light] = await Promise.all([cliHost, sharedPolicyHost("ts-node")]);
+        assert.deepEqual(cli.info, light.info);
+        const report = await cli.run(await evaluateStack("dr"));
+        assert.equal(report.mandatoryCount, 0);
+        assert.deepEqual(report.exemptions.map((e) => e.policy).sort(), ["s3-access-logging", "s3-bucket-key-enabled", "s3-cross-region-replication", "s3-sse-kms-customer-key"]);
     });
 });

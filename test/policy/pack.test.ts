@@ -7,6 +7,7 @@ import { ruleDocs } from "../../policy/rules";
 import { evaluateStack, Inventory, ROOT } from "../../tools/engine/evaluate";
 import { parsePolicyConfig, readPolicyConfigFile } from "../../tools/engine/policyConfig";
 import { engineProperties, PolicyHost, PolicyReport } from "../../tools/engine/policyHost";
+import { sharedPolicyHost } from "../support/policyHost";
 import { byName, editResources, listed, mandatory, violationsOf, withoutResources } from "./helpers";
 
 const T = {
@@ -27,19 +28,21 @@ const CONTENT_RULES = [
     "s3-notification-no-recursive-trigger", "s3-replication-role-permissions", "iam-standby-api-read-only",
 ];
 
+// Started as the file loads, in its own process, while other suites run.
+const served = sharedPolicyHost();
+
 describe("policy pack, served and driven like the engine", function () {
     let host: PolicyHost;
     const inv: Record<string, Inventory> = {};
     const base: Record<string, PolicyReport> = {};
 
     before(async function () {
-        host = await PolicyHost.start();
+        host = await served;
         for (const [key, stack, preview] of [["prod", "prod", false], ["dr", "dr", false], ["prodPreview", "prod", true], ["drPreview", "dr", true]] as const) {
             inv[key] = await evaluateStack(stack, { world: { preview } });
             base[key] = await host.run(inv[key]);
         }
     });
-    after(async () => host?.stop());
 
     describe("what it declares (GetAnalyzerInfo)", () => {
         it("serves every rule with its pillar, anchors, level, description and how to satisfy it", () => {

@@ -1,20 +1,16 @@
 // `npm run plan` as CI runs it: the resource listing, the pack's verdict, the JSON report and the exit
 // code (non-zero on a mandatory violation), with a policy config file as `--policy-pack-config` takes.
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ruleDocs } from "../../policy/rules";
-import { ROOT } from "../../tools/engine/evaluate";
+import { plan as planMain } from "../../tools/engine/plan";
+import { sharedPolicyHost } from "../support/policyHost";
+import { runTool } from "../support/tool";
 
-function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "engine", "plan.ts"), ...args],
-            { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
-            (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
-    });
-}
+/** `npm run plan -- <args>` in this process, on the run's shared pack (the command-line runner is tested in test/engine/plan.test.ts). */
+const plan = (args: string[]) => runTool((argv, io) => planMain(argv, io, { host: sharedPolicyHost() }), args);
 
 describe("npm run plan (offline preview with the policy pack)", function () {
     this.timeout(180_000);

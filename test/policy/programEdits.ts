@@ -5,39 +5,19 @@
 // negative suite fast; a few cases still go through the program itself (transformations, config).
 import * as pulumi from "@pulumi/pulumi";
 import type { Inventory, RecordedResource } from "../../tools/engine/evaluate";
+import { TYPES } from "../../tools/engine/resourceTypes";
 
 export type Props = Record<string, any>;
 export type Edit = (inv: Inventory) => Inventory;
 
+/** Type tokens as @pulumi/aws registers them, under the names the cases use. */
 export const T = {
-    stack: "pulumi:pulumi:Stack",
-    provider: "pulumi:providers:aws",
-    bucket: "aws:s3/bucket:Bucket",
-    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-    logging: "aws:s3/bucketLogging:BucketLogging",
-    versioning: "aws:s3/bucketVersioning:BucketVersioning",
-    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-    notification: "aws:s3/bucketNotification:BucketNotification",
-    key: "aws:kms/key:Key",
-    alias: "aws:kms/alias:Alias",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    dashboard: "aws:cloudwatch/dashboard:Dashboard",
-    eventRule: "aws:cloudwatch/eventRule:EventRule",
-    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
-    topic: "aws:sns/topic:Topic",
-    queue: "aws:sqs/queue:Queue",
-    fn: "aws:lambda/function:Function",
-    url: "aws:lambda/functionUrl:FunctionUrl",
-    permission: "aws:lambda/permission:Permission",
-    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    ...TYPES,
+    sse: TYPES.encryption,
+    pab: TYPES.publicAccessBlock,
+    fn: TYPES.function,
+    url: TYPES.functionUrl,
+    attachment: TYPES.rolePolicyAttachment,
 } as const;
 
 const plain = (v: any): Props => (v && typeof v.toJavaScript === "function" ? v.toJavaScript() : structuredClone(v ?? {}));

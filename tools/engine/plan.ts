@@ -97,7 +97,8 @@ function printPreflight(io: Io, result: PreflightResult): void {
         : `Preflight FAILED: the Pulumi CLI would stop before running the program:\n${result.problems.map((p) => `  [${p.rule}] ${p.message}`).join("\n")}`);
 }
 
-export async function plan(argv: string[], io: Io): Promise<number> {
+/** `host`: a running pack to use (and leave running) instead of starting one for this run. */
+export async function plan(argv: string[], io: Io, options: { host?: Promise<PolicyHost> } = {}): Promise<number> {
     const args = parseCommandArgs(argv, SPEC);
     if (args.help) {
         io.out(SPEC.usage);
@@ -124,7 +125,7 @@ export async function plan(argv: string[], io: Io): Promise<number> {
     // The type check (its own process), the pack (its own process) and the evaluation run at once, and
     // each resource is analyzed as soon as it is registered, as the engine does; the type check's
     // verdict comes first, as the CLI's would.
-    const starting = PolicyHost.start();
+    const starting = options.host ?? PolicyHost.start();
     const description = { stack, project: started.project!.name, root, preview: args.preview === true, config: started.config };
     const session = starting.then((host) => host.session(description, { config: policyConfig }));
     session.catch(() => undefined);
@@ -134,7 +135,7 @@ export async function plan(argv: string[], io: Io): Promise<number> {
         onRegistered: (r) => void session.then((s) => s.analyze(r), () => undefined),
     });
     evaluating.catch(() => undefined);
-    const stop = () => starting.then((h) => h.stop(), () => undefined);
+    const stop = () => (options.host ? Promise.resolve() : starting.then((h) => h.stop(), () => undefined));
     const checked = await started.typeChecked;
     if (checked.problems.length > 0) {
         await Promise.allSettled([evaluating, stop()]);
@@ -187,4 +188,4 @@ export async function plan(argv: string[], io: Io): Promise<number> {
     return exitCode;
 }
 
-runCli(module, plan);
+runCli(module, (argv, io) => plan(argv, io));

@@ -117,6 +117,11 @@ export interface RunOptions {
 /** How the pack process is started: like the CLI (its run-policy-pack entry, type-checked) or lighter. */
 export type HostMode = "cli" | "ts-node";
 
+/** `ts-node`, unless TANDEM_POLICY_HOST=cli asks for the CLI's own entry. */
+export function defaultHostMode(): HostMode {
+    return process.env.TANDEM_POLICY_HOST === "cli" ? "cli" : "ts-node";
+}
+
 export class PolicyHost {
     private constructor(
         private readonly child: ChildProcess,
@@ -132,7 +137,7 @@ export class PolicyHost {
      */
     static async start(options: { packDir?: string; mode?: HostMode } = {}): Promise<PolicyHost> {
         const packDir = options.packDir ?? PACK_DIR;
-        const mode = options.mode ?? (process.env.TANDEM_POLICY_HOST === "cli" ? "cli" : "ts-node");
+        const mode = options.mode ?? defaultHostMode();
         const args = mode === "cli"
             ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
             : ["-r", "ts-node/register", "index.ts"];
@@ -448,7 +453,7 @@ export function engineProperties(props: Record<string, unknown>): Record<string,
 }
 
 /** Seconds of a Go duration string ("1h30m", "90s"); 0 when empty. */
-function seconds(duration: string): number {
+export function goDurationSeconds(duration: string): number {
     const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
     let total = 0;
     for (const [, n, unit] of duration.matchAll(/([\d.]+)(ms|h|m|s)/g)) {
@@ -468,9 +473,9 @@ function resourceOptions(r: RecordedResource): any {
     o.setAdditionalsecretoutputsList(r.options?.additionalSecretOutputs ?? []);
     o.setAliasesList(r.options?.aliases ?? []);
     const timeouts = new proto.AnalyzerResourceOptions.CustomTimeouts();
-    timeouts.setCreate(seconds(r.options?.customTimeouts.create ?? ""));
-    timeouts.setUpdate(seconds(r.options?.customTimeouts.update ?? ""));
-    timeouts.setDelete(seconds(r.options?.customTimeouts.delete ?? ""));
+    timeouts.setCreate(goDurationSeconds(r.options?.customTimeouts.create ?? ""));
+    timeouts.setUpdate(goDurationSeconds(r.options?.customTimeouts.update ?? ""));
+    timeouts.setDelete(goDurationSeconds(r.options?.customTimeouts.delete ?? ""));
     o.setCustomtimeouts(timeouts);
     if (r.parent) {
         o.setParent(r.parent);

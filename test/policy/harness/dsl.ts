@@ -6,6 +6,7 @@
 // and the provider. In a preview, every attribute a resource lists under `outputs` is unknown, as on
 // a first `pulumi preview`; attributes that are also inputs (a name given explicitly) stay known.
 import { EngineResource, UNKNOWN } from "./engine";
+import { TYPES } from "../../../tools/engine/resourceTypes";
 
 export type Props = Record<string, unknown>;
 
@@ -50,7 +51,7 @@ export function json(doc: unknown): unknown {
     return new Json(doc);
 }
 
-export const PROVIDER_TYPE = "pulumi:providers:aws";
+export const PROVIDER_TYPE = TYPES.provider;
 
 export function urnOf(type: string, name: string): string {
     return `urn:pulumi:fixture::tandem::${type}::${name}`;

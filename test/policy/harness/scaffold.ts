@@ -1,49 +1,21 @@
 // Compliant building blocks for fixtures, shaped like what the Tandem program registers (RegionKey,
 // SecureBucket, HardenedFunction, Monitoring, Replication) but small and explicit. `program()` is a
 // whole compliant stack; a fixture takes it (or a part) and breaks one thing.
-import { fmt, json, PROVIDER_TYPE, ref, Res } from "./dsl";
+import { TYPES } from "../../../tools/engine/resourceTypes";
+import { fmt, json, ref, Res } from "./dsl";
 
 export const ACCOUNT = "123456789012";
 export const HOME = "us-east-1";
 export const PEER = "us-west-2";
 
+/** Type tokens as @pulumi/aws registers them (read from its classes), under the names fixtures use. */
 export const TY = {
-    stack: "pulumi:pulumi:Stack",
-    provider: PROVIDER_TYPE,
-    bucket: "aws:s3/bucket:Bucket",
-    bucketV2: "aws:s3/bucketV2:BucketV2",
-    versioning: "aws:s3/bucketVersioning:BucketVersioning",
-    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-    logging: "aws:s3/bucketLogging:BucketLogging",
-    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    acl: "aws:s3/bucketAcl:BucketAcl",
-    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-    notification: "aws:s3/bucketNotification:BucketNotification",
-    key: "aws:kms/key:Key",
-    replicaKey: "aws:kms/replicaKey:ReplicaKey",
-    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
-    alias: "aws:kms/alias:Alias",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
-    dashboard: "aws:cloudwatch/dashboard:Dashboard",
-    eventRule: "aws:cloudwatch/eventRule:EventRule",
-    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
-    topic: "aws:sns/topic:Topic",
-    queue: "aws:sqs/queue:Queue",
-    fn: "aws:lambda/function:Function",
-    url: "aws:lambda/functionUrl:FunctionUrl",
-    permission: "aws:lambda/permission:Permission",
-    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    policy: "aws:iam/policy:Policy",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    distribution: "aws:cloudfront/distribution:Distribution",
+    ...TYPES,
+    sse: TYPES.encryption,
+    pab: TYPES.publicAccessBlock,
+    acl: TYPES.bucketAcl,
+    fn: TYPES.function,
+    url: TYPES.functionUrl,
 } as const;
 
 export function provider(name = "home", region = HOME, role = "primary"): Res {

@@ -1,0 +1,26 @@
+// One served pack per mode per test process: starting one (a Node.js process that loads the pack) costs
+// seconds, and every suite that drives it through gRPC can share it, since each run opens its own
+// session. A suite may ask for its host when its file loads: mocha loads every file before it runs any,
+// so the pack starts in its own process while other suites run. The root hook (./rootHooks.ts) stops
+// every host when the run ends.
+import { defaultHostMode, HostMode, PolicyHost } from "../../tools/engine/policyHost";
+
+const hosts = new Map<HostMode, Promise<PolicyHost>>();
+
+/** The pack served as `pulumi preview --policy-pack` serves it, started on first use. Do not stop it. */
+export function sharedPolicyHost(mode: HostMode = defaultHostMode()): Promise<PolicyHost> {
+    let host = hosts.get(mode);
+    if (!host) {
+        host = PolicyHost.start({ mode });
+        // A host that failed to start fails the suites that await it, not the run.
+        host.catch(() => undefined);
+        hosts.set(mode, host);
+    }
+    return host;
+}
+
+export async function stopSharedPolicyHosts(): Promise<void> {
+    const running = [...hosts.values()];
+    hosts.clear();
+    await Promise.all(running.map((host) => host.then((h) => h.stop(), () => undefined)));
+}
