@@ -7,6 +7,7 @@ import { stackSettings, StackSettings } from "../../tools/cost/stackSettings";
 import { resolveUsage } from "../../tools/cost/usage";
 import { evaluateStack } from "../../tools/engine/evaluate";
 import { DAYS_PER_MONTH } from "../../tools/cost/stackSettings";
+import { TYPES } from "../../tools/engine/resourceTypes";
 import { evaluatedStack } from "../support/evaluatedStacks";
 
 const book = loadPriceBook();
@@ -61,9 +62,14 @@ describe("cost: settings read from the evaluated program", function () {
         assert.deepEqual(dr.replication, []);
     });
 
-    it("counts alarms, dashboards, keys, queues and topics as deployed, and knows which resources cost nothing", () => {
-        assert.deepEqual(prod.alarms, { standard: 16, highResolution: 0, composite: 0 });
-        assert.deepEqual(dr.alarms, { standard: 14, highResolution: 0, composite: 0 });
+    it("counts alarms, dashboards, keys, queues and topics as deployed, and knows which resources cost nothing", async () => {
+        // Every alarm of the program watches one metric at a one-minute (or longer) period.
+        for (const [stack, settings] of [["prod", prod], ["dr", dr]] as const) {
+            const alarms = (await evaluatedStack(stack)).resources.filter((r) => r.type === TYPES.alarm);
+            assert.ok(alarms.every((a) => a.inputs.metricQueries === undefined && a.inputs.period >= 60), stack);
+            assert.deepEqual(settings.alarms, { standard: alarms.length, highResolution: 0, composite: 0 }, stack);
+        }
+        assert.ok(prod.alarms.standard > dr.alarms.standard, "the primary also alarms on its replication");
         assert.equal(prod.dashboards, 1);
         assert.deepEqual(prod.kmsKeys, [{ name: "region-key", rotation: true, rotationPeriodDays: 365 }]);
         assert.equal(prod.queues.length, 3);

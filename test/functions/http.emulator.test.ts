@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { createHash, randomBytes } from "crypto";
 import * as fc from "fast-check";
-import { MAX_UPLOAD_POLICY_SECONDS } from "../../functions/contract";
+import { DOCUMENT_STORAGE_CLASSES, MAX_UPLOAD_POLICY_SECONDS } from "../../functions/contract";
 import { signPolicy } from "../../functions/sigv4";
 import { freePort, TEST_CREDENTIALS } from "../../tools/local/emulator";
 import { isTextContentType, REQUEST_TOO_LARGE_MESSAGE } from "../../tools/local/functionUrl";
@@ -234,7 +234,10 @@ describe("functions: the api over HTTP (npm start's servers)", function () {
             assert.deepStrictEqual(conditions[1], ["eq", "$key", `objects/${key}`]);
             assert.deepStrictEqual(conditions[2], ["eq", "$Content-Type", "application/x-thing"]);
             assert.deepStrictEqual(conditions[3], ["content-length-range", 0, 1073741824]);
+            // The class comes from the program's tandem:documentStorage (TANDEM_STORAGE_CLASS); S3 writes the form in it.
+            assert.ok((DOCUMENT_STORAGE_CLASSES as readonly string[]).includes(fields["x-amz-storage-class"]), fields["x-amz-storage-class"]);
             assert.deepStrictEqual(conditions.slice(4), [
+                { "x-amz-storage-class": fields["x-amz-storage-class"] },
                 { "x-amz-algorithm": "AWS4-HMAC-SHA256" },
                 { "x-amz-credential": fields["X-Amz-Credential"] },
                 { "x-amz-date": fields["X-Amz-Date"] },
@@ -263,6 +266,8 @@ describe("functions: the api over HTTP (npm start's servers)", function () {
                 ["a policy signed with another key", { ...fields, "X-Amz-Signature": signPolicy(fields.Policy, "not-the-secret", fields["X-Amz-Date"].slice(0, 8), app.primary.region) }, 10],
                 ["an extra field", { ...fields, "x-amz-meta-owner": "mallory" }, 10],
                 ["an acl field", { ...fields, acl: "public-read" }, 10],
+                ["another storage class", { ...fields, "x-amz-storage-class": "GLACIER_IR" }, 10],
+                ["no storage class", Object.fromEntries(Object.entries(fields).filter(([name]) => name !== "x-amz-storage-class")), 10],
                 ["a file over the maximum", fields, 1073741825],
                 ["after the expiry", fields, 10, Date.parse(expiresAt) + 1],
             ];
