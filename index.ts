@@ -84,6 +84,8 @@ export = async () => {
         presignExpirySeconds: cfg.presignExpirySeconds,
         maxInlineBytes: cfg.maxInlineBytes,
         maxUploadBytes: cfg.maxUploadBytes,
+        ingestPartBytes: cfg.ingestPartBytes,
+        ingestConcurrency: cfg.ingestConcurrency,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
     const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none", alarms }, inHome);

@@ -2,7 +2,7 @@
 // Validated once, with every problem listed in a single error, so a misconfigured deploy fails at init
 // with a message that says what to fix rather than at the first request.
 
-import { ENV, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
+import { ENV, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
 
 export interface FunctionConfig {
     /** This function's region (AWS_REGION, set by Lambda). */
@@ -15,6 +15,9 @@ export interface FunctionConfig {
     presignExpirySeconds: number;
     maxInlineBytes: number;
     maxUploadBytes: number;
+    /** ingest: bytes per ranged GET, and how many are in flight (functions/rangedRead.ts). */
+    ingestPartBytes: number;
+    ingestConcurrency: number;
     service: string;
     metricsNamespace: string;
 }
@@ -71,6 +74,9 @@ export function loadConfig(env: Env): FunctionConfig {
     const presignExpirySeconds = integer(env, ENV.presignExpirySeconds, 1, MAX_PRESIGN_EXPIRY_SECONDS, problems);
     const maxInlineBytes = integer(env, ENV.maxInlineBytes, 1, MAX_INLINE_BYTES_LIMIT, problems);
     const maxUploadBytes = integer(env, ENV.maxUploadBytes, 1, MAX_UPLOAD_BYTES_LIMIT, problems);
+    // Any positive size here (the tests read in small parts); a stack's configuration asks for ≥ 1 MiB.
+    const ingestPartBytes = integer(env, ENV.ingestPartBytes, 1, MAX_INGEST_PART_BYTES, problems);
+    const ingestConcurrency = integer(env, ENV.ingestConcurrency, 1, MAX_INGEST_CONCURRENCY, problems);
     const service = required(env, ENV.service, problems);
     const metricsNamespace = required(env, ENV.metricsNamespace, problems);
     if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
@@ -87,6 +93,8 @@ export function loadConfig(env: Env): FunctionConfig {
         presignExpirySeconds,
         maxInlineBytes,
         maxUploadBytes,
+        ingestPartBytes,
+        ingestConcurrency,
         service,
         metricsNamespace,
     };

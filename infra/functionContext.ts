@@ -23,6 +23,9 @@ export interface FunctionContext extends FunctionDeployment {
     presignExpirySeconds: number;
     maxInlineBytes: number;
     maxUploadBytes: number;
+    /** How ingest reads a large document: bytes per ranged GET, GETs in flight. */
+    ingestPartBytes: number;
+    ingestConcurrency: number;
 }
 
 /**
@@ -38,6 +41,8 @@ export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, setting
         [ENV.presignExpirySeconds]: String(ctx.presignExpirySeconds),
         [ENV.maxInlineBytes]: String(ctx.maxInlineBytes),
         [ENV.maxUploadBytes]: String(ctx.maxUploadBytes),
+        [ENV.ingestPartBytes]: String(ctx.ingestPartBytes),
+        [ENV.ingestConcurrency]: String(ctx.ingestConcurrency),
         [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };

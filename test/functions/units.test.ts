@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { probeKey, probeWrittenAt } from "../../functions/canary";
 import { loadConfig } from "../../functions/config";
-import { ENV, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, METRICS, PREFIX, SERVICES } from "../../functions/contract";
+import { ENV, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, METRICS, PREFIX, SERVICES } from "../../functions/contract";
 import { compareSequencers, sniffContentType } from "../../functions/ingest";
 import { decodeCursor, decodeEventKey, encodeCursor, keyProblem, MAX_KEY_BYTES, parseContentType, prefixProblem } from "../../functions/keys";
 import { createLogger, createMetrics, errorFields } from "../../functions/observability";
@@ -96,6 +96,8 @@ describe("functions: configuration", () => {
         [ENV.presignExpirySeconds]: "900",
         [ENV.maxInlineBytes]: "4194304",
         [ENV.maxUploadBytes]: "1073741824",
+        [ENV.ingestPartBytes]: "16777216",
+        [ENV.ingestConcurrency]: "4",
         [ENV.service]: SERVICES.api,
         [ENV.metricsNamespace]: METRICS.namespace,
     };
@@ -109,6 +111,8 @@ describe("functions: configuration", () => {
             presignExpirySeconds: 900,
             maxInlineBytes: 4194304,
             maxUploadBytes: 1073741824,
+            ingestPartBytes: 16777216,
+            ingestConcurrency: 4,
             service: "tandem-api",
             metricsNamespace: "Tandem",
         });
@@ -128,6 +132,8 @@ describe("functions: configuration", () => {
         assert.throws(() => loadConfig({ ...good, [ENV.presignExpirySeconds]: "0" }), /TANDEM_PRESIGN_EXPIRY_SECONDS/);
         assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: String(MAX_UPLOAD_BYTES_LIMIT + 1) }), /TANDEM_MAX_UPLOAD_BYTES="5368709121" must be an integer from 1 to 5368709120/);
         assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: undefined }), /TANDEM_MAX_UPLOAD_BYTES is not set/);
+        assert.throws(() => loadConfig({ ...good, [ENV.ingestPartBytes]: "0" }), new RegExp(`TANDEM_INGEST_PART_BYTES="0" must be an integer from 1 to ${MAX_INGEST_PART_BYTES}`));
+        assert.throws(() => loadConfig({ ...good, [ENV.ingestConcurrency]: String(MAX_INGEST_CONCURRENCY + 1) }), new RegExp(`TANDEM_INGEST_CONCURRENCY="${MAX_INGEST_CONCURRENCY + 1}" must be an integer from 1 to ${MAX_INGEST_CONCURRENCY}`));
         assert.throws(() => loadConfig({ ...good, [ENV.bucket]: "Not_A_Bucket" }), /not a valid S3 bucket name/);
         assert.throws(() => loadConfig({ ...good, [ENV.metricsNamespace]: "AWS/S3" }), /namespace/);
     });

@@ -50,6 +50,8 @@ export const CONTEXT: FunctionContext = {
     presignExpirySeconds: CONFIG_KEYS.presignExpirySeconds.default as number,
     maxInlineBytes: CONFIG_KEYS.maxInlineBytes.default as number,
     maxUploadBytes: CONFIG_KEYS.maxUploadBytes.default as number,
+    ingestPartBytes: CONFIG_KEYS.ingestPartBytes.default as number,
+    ingestConcurrency: CONFIG_KEYS.ingestConcurrency.default as number,
 };
 
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:alarms`;

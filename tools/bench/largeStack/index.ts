@@ -45,6 +45,8 @@ export = async () => {
                 presignExpirySeconds: defaults("presignExpirySeconds"),
                 maxInlineBytes: defaults("maxInlineBytes"),
                 maxUploadBytes: defaults("maxUploadBytes"),
+                ingestPartBytes: defaults("ingestPartBytes"),
+                ingestConcurrency: defaults("ingestConcurrency"),
             },
             settings: { memoryMb: defaults("ingestMemoryMb"), timeoutSeconds: defaults("ingestTimeoutSeconds"), reservedConcurrency: 1 },
             alarms: monitoring.alarmTarget,
