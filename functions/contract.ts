@@ -19,7 +19,7 @@ export const ENV = {
     maxUploadBytes: "TANDEM_MAX_UPLOAD_BYTES",
     /** Bytes per ranged GET when ingest reads a document larger than that (functions/rangedRead.ts). */
     ingestPartBytes: "TANDEM_INGEST_PART_BYTES",
-    /** Ranged GETs ingest keeps in flight for one document (it buffers at most this many parts). */
+    /** Parts of one document ingest reads at once (it buffers at most this many parts). */
     ingestConcurrency: "TANDEM_INGEST_CONCURRENCY",
     /** Service name used in logs and metrics. */
     service: "POWERTOOLS_SERVICE_NAME",

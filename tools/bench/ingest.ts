@@ -5,6 +5,7 @@
 //   ingest.throttled      through the fault proxy capping every connection at THROTTLE_BYTES_PER_SECOND,
 //                         what one connection to S3 carries: where ranged GETs in parallel pay off
 //   ingest.rss.<case>     the handler process's peak RSS, against its RSS when ready
+import * as fs from "fs";
 import { Readable } from "stream";
 import type * as S3 from "@aws-sdk/client-s3";
 import type * as LibStorage from "@aws-sdk/lib-storage";
@@ -58,22 +59,40 @@ export interface IngestRun {
     readyRss: number;
     maxRssKiB: number;
     sha256: string;
+    /** CPU time of the handler process and of moto during the invocation (Linux /proc; NaN elsewhere). */
+    cpuMs: number;
+    motoCpuMs: number;
+    /** The bench process's own CPU time meanwhile: the fault proxy, when the handler goes through it. */
+    benchCpuMs: number;
+}
+
+/** User + system CPU time of a process so far, from /proc/<pid>/stat (in USER_HZ = 100 ticks a second). */
+function cpuMsOf(pid: number): number {
+    try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+        return NaN;
+    }
 }
 
 /** One ingest of `key` in a fresh process of the bundled handler; checks the manifest it wrote. */
-export async function ingestOnce(ingestDir: string, env: Record<string, string>, s3: S3.S3Client, fixture: RegionFixture, key: string, size: number): Promise<IngestRun> {
+export async function ingestOnce(ingestDir: string, env: Record<string, string>, s3: S3.S3Client, fixture: RegionFixture, key: string, size: number, motoPid = NaN): Promise<IngestRun> {
     const manifestKey = PREFIX.manifests + key.slice(PREFIX.objects.length);
     await s3.send(new s3sdk.DeleteObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }));
     const proc: LambdaProcess = await startLambdaProcess(ingestDir, env);
     try {
+        const [cpu0, moto0, bench0] = [cpuMsOf(proc.pid), cpuMsOf(motoPid), process.cpuUsage()];
         const out = await proc.invoke(createdEvent(fixture, key), 900_000);
+        const bench = process.cpuUsage(bench0);
+        const cpu = { cpuMs: cpuMsOf(proc.pid) - cpu0, motoCpuMs: cpuMsOf(motoPid) - moto0, benchCpuMs: (bench.user + bench.system) / 1000 };
         if (out.error) throw new Error(`ingest failed: ${out.error.message}`);
         const records = (out.result as { records: Array<{ outcome: string }> }).records;
         if (records[0]?.outcome !== "written") throw new Error(`ingest did not write a manifest: ${JSON.stringify(out.result)}`);
         const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }))).Body!.transformToString());
         if (manifest.size !== size) throw new Error(`manifest size ${manifest.size}, expected ${size}`);
         const stats = await proc.stats();
-        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256 };
+        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256, ...cpu };
     } finally {
         await proc.stop();
     }
@@ -122,6 +141,8 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
     const rate = (ms: number) => size / 1e6 / (ms / 1000);
     const rates = (xs: Array<{ ms: number }>) => xs.map((x) => rate(x.ms).toFixed(0)).join(" ");
     const peakMiB = (r: IngestRun) => (r.maxRssKiB * 1024) / MiB;
+    const cpuSplit = (xs: IngestRun[]) =>
+        `wall ${median(xs.map((r) => r.ms)).toFixed(0)}, handler ${median(xs.map((r) => r.cpuMs)).toFixed(0)}, moto ${median(xs.map((r) => r.motoCpuMs)).toFixed(0)}, bench process (the proxy) ${median(xs.map((r) => r.benchCpuMs)).toFixed(0)}`;
     const proxy = await startFaultProxy(moto.endpoint, { bytesPerSecond: THROTTLE_BYTES_PER_SECOND });
     try {
         progress("ingest: uploading 256 MiB and 16 MiB documents to moto…");
@@ -131,27 +152,29 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
         progress(`ingest: throughput, ${runs} run(s) each of the handler (as configured, and reading in one stream) and of GetObject through SHA-256…`);
         const oneStream = functionEnv(moto.endpoint, fixture, "ingest", { [ENV.ingestPartBytes]: String(size) });
         const [handler, handlerOneStream, bare] = (await rounds(runs, [
-            () => ingestOnce(ingestDir, env, s3, fixture, big, size),
-            () => ingestOnce(ingestDir, oneStream, s3, fixture, big, size),
+            () => ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid),
+            () => ingestOnce(ingestDir, oneStream, s3, fixture, big, size, moto.pid),
             () => bareOnce(env, fixture.bucket, big, size),
         ])) as [IngestRun[], IngestRun[], Timed[]];
         progress(`ingest throughput (MB/s): handler ${rates(handler)}; reading in one stream ${rates(handlerOneStream)}; GetObject through SHA-256 ${rates(bare)}`);
+        progress(`ingest CPU, median ms per ingest: as configured ${cpuSplit(handler)}; in one stream ${cpuSplit(handlerOneStream)}`);
 
         const cap = THROTTLE_BYTES_PER_SECOND / 1e6;
         progress(`ingest: throttled to ${cap} MB/s per connection, ${runs} run(s) each…`);
         const viaProxy = functionEnv(proxy.endpoint, fixture, "ingest");
         const seenBefore = proxy.seen.length;
-        const [throttled, throttledBare] = (await rounds(runs, [() => ingestOnce(ingestDir, viaProxy, s3, fixture, big, size), () => bareOnce(viaProxy, fixture.bucket, big, size)])) as [IngestRun[], Timed[]];
+        const [throttled, throttledBare] = (await rounds(runs, [() => ingestOnce(ingestDir, viaProxy, s3, fixture, big, size, moto.pid), () => bareOnce(viaProxy, fixture.bucket, big, size)])) as [IngestRun[], Timed[]];
         const ranged = proxy.seen.slice(seenBefore).filter((r) => r.method === "GET" && r.range !== undefined);
         const firstByte = median(ranged.map((r) => (r.answeredAt ?? r.startedAt) - r.startedAt));
         progress(
             `ingest throttled (MB/s): handler ${rates(throttled)}, peak RSS ${throttled.map((r) => peakMiB(r).toFixed(0)).join(" ")} MiB; ` +
                 `GetObject through SHA-256 ${rates(throttledBare)}; ${ranged.length / runs} ranged GETs per ingest, moto's median time to their first byte ${firstByte.toFixed(0)} ms`,
         );
+        progress(`ingest throttled CPU, median ms per ingest: ${cpuSplit(throttled)} (2 CPUs)`);
 
         progress("ingest: peak RSS for 16 MiB and 256 MiB (a fresh process each)…");
         const rss16 = await ingestOnce(ingestDir, env, s3, fixture, small, 16 * MiB);
-        const rss256 = await ingestOnce(ingestDir, env, s3, fixture, big, size);
+        const rss256 = await ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid);
         const worstThrottled = throttled.reduce((a, b) => (b.maxRssKiB > a.maxRssKiB ? b : a));
         const medianRate = (xs: Timed[]) => median(xs.map((r) => rate(r.ms)));
         return [
