@@ -297,12 +297,14 @@ describe("functions: ingest in ranged parts (moto behind the fault proxy)", func
                 const seconds = (get.endedAt! - get.answeredAt!) / 1000;
                 assert.ok(get.bytes <= burstBytes + bytesPerSecond * seconds, `${get.bytes} bytes in ${seconds} s on connection ${get.connection}`);
             }
-            // The most GETs of the document that were open at once (each from its arrival to its end).
-            const events = gets.flatMap((g) => [[g.startedAt, 1], [g.endedAt!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            // The most ranged GETs that were open at once (each from its arrival to its last byte): the
+            // window's parts and the one sent ahead. (The first, plain GET is left out: the proxy only sees
+            // it end when it next writes to the connection the client dropped after part 0.)
+            const events = gets.filter((g) => g.range !== undefined).flatMap((g) => [[g.startedAt, 1], [g.endedAt!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
             let open = 0;
             let most = 0;
             for (const [, delta] of events) most = Math.max(most, (open += delta));
-            assert.ok(most >= 2 && most <= CONCURRENCY + 1, `${most} GETs at once`);
+            assert.ok(most >= 2 && most <= CONCURRENCY + 1, `${most} ranged GETs at once`);
             assert.ok(new Set(gets.map((g) => g.connection)).size >= 2);
         } finally {
             await capped.close();
