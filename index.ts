@@ -86,6 +86,8 @@ export = async () => {
         maxInlineBytes: cfg.maxInlineBytes,
         maxUploadBytes: cfg.maxUploadBytes,
         documentStorage: cfg.documentStorage,
+        ingestPartBytes: cfg.ingestPartBytes,
+        ingestConcurrency: cfg.ingestConcurrency,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
     const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none", alarms }, inHome);

@@ -82,6 +82,9 @@ function coldStart(http: HttpLimits): Runtime {
         // Checksums only where S3 requires them: the api sends the SHA-256 it verified with each PUT,
         // and the SDK must not add a CRC of its own.
         requestChecksumCalculation: "WHEN_REQUIRED",
+        // Stored checksums are asked for (ChecksumMode) and checked on whole-object reads only; left
+        // to the SDK (WHEN_SUPPORTED) it would ask on ranged reads too (storage.ts, ReadOptions.range).
+        responseChecksumValidation: "WHEN_REQUIRED",
     });
     const keys = { region: config.region, role: config.role };
     const log = createLogger({ service: config.service, level: logLevelFrom(process.env.AWS_LAMBDA_LOG_LEVEL), keys });
@@ -106,7 +109,7 @@ export function apiCallbackFactory(): (event: LambdaFunctionURLEvent, context: I
 export function ingestCallbackFactory(): (event: S3Event, context: InvocationContext) => Promise<IngestResult> {
     const { config, sdk, client, log } = coldStart({ connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 3 });
     const storage = createS3Storage({ sdk, client, bucket: config.bucket });
-    const ingest = createIngest({ storage, log });
+    const ingest = createIngest({ storage, log, read: { partBytes: config.ingestPartBytes, concurrency: config.ingestConcurrency } });
     return async (event, context) => ingest(event, context);
 }
 

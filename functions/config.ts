@@ -2,7 +2,7 @@
 // Validated once, with every problem listed in a single error, so a misconfigured deploy fails at init
 // with a message that says what to fix rather than at the first request.
 
-import { DOCUMENT_STORAGE_CLASSES, DocumentStorageClass, ENV, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
+import { DOCUMENT_STORAGE_CLASSES, DocumentStorageClass, ENV, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
 
 export interface FunctionConfig {
     /** This function's region (AWS_REGION, set by Lambda). */
@@ -16,6 +16,9 @@ export interface FunctionConfig {
     maxInlineBytes: number;
     maxUploadBytes: number;
     storageClass: DocumentStorageClass;
+    /** ingest: bytes per ranged GET, and how many are in flight (functions/rangedRead.ts). */
+    ingestPartBytes: number;
+    ingestConcurrency: number;
     service: string;
     metricsNamespace: string;
 }
@@ -76,6 +79,9 @@ export function loadConfig(env: Env): FunctionConfig {
     if (storageClass !== "" && !(DOCUMENT_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
         problems.push(`${ENV.storageClass}=${JSON.stringify(storageClass)} must be one of ${DOCUMENT_STORAGE_CLASSES.join(", ")}`);
     }
+    // Any positive size here (the tests read in small parts); a stack's configuration asks for ≥ 1 MiB.
+    const ingestPartBytes = integer(env, ENV.ingestPartBytes, 1, MAX_INGEST_PART_BYTES, problems);
+    const ingestConcurrency = integer(env, ENV.ingestConcurrency, 1, MAX_INGEST_CONCURRENCY, problems);
     const service = required(env, ENV.service, problems);
     const metricsNamespace = required(env, ENV.metricsNamespace, problems);
     if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
@@ -93,6 +99,8 @@ export function loadConfig(env: Env): FunctionConfig {
         maxInlineBytes,
         maxUploadBytes,
         storageClass: storageClass as DocumentStorageClass,
+        ingestPartBytes,
+        ingestConcurrency,
         service,
         metricsNamespace,
     };

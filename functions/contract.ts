@@ -19,6 +19,10 @@ export const ENV = {
     maxUploadBytes: "TANDEM_MAX_UPLOAD_BYTES",
     /** The S3 storage class the api writes documents in (DOCUMENT_STORAGE_CLASSES). */
     storageClass: "TANDEM_STORAGE_CLASS",
+    /** Bytes per ranged GET when ingest reads a document larger than that (functions/rangedRead.ts). */
+    ingestPartBytes: "TANDEM_INGEST_PART_BYTES",
+    /** Parts of one document ingest reads at once (it buffers at most this many parts). */
+    ingestConcurrency: "TANDEM_INGEST_CONCURRENCY",
     /** Service name used in logs and metrics. */
     service: "POWERTOOLS_SERVICE_NAME",
     /** CloudWatch namespace of the custom metrics. */
@@ -43,6 +47,16 @@ export const MAX_INLINE_BYTES_LIMIT = 4_400_000;
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
  */
 export const MAX_UPLOAD_BYTES_LIMIT = 5 * 1024 ** 3;
+
+/**
+ * Largest ingest part. AWS's guidance for byte-range fetches is 8 or 16 MB a request
+ * (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/use-byte-range-fetches.html);
+ * past this, a part no longer retries quickly and the buffers outgrow a small function.
+ */
+export const MAX_INGEST_PART_BYTES = 256 * 1024 * 1024;
+
+/** Most ranged GETs in flight for one document. */
+export const MAX_INGEST_CONCURRENCY = 32;
 
 /** SigV4 presigned URLs are valid for at most 7 days. */
 export const MAX_PRESIGN_EXPIRY_SECONDS = 7 * 24 * 3600;

@@ -1,8 +1,11 @@
-// ingest: for every document version created under objects/ (S3 event notification), stream the
+// ingest: for every document version created under objects/ (S3 event notification), read the
 // object once — constant memory, any size — to compute its SHA-256, size and content type, and write
 // the manifest `manifests/<key>` (the Manifest of contract.ts):
 //   {key, versionId, sha256, size, contentType, processedAt, checksumSha256}
 //
+// - Read at S3's speed: an object larger than one part (config: part size, concurrency) is read with
+//   parallel ranged GETs, every part pinned to the version the first GET answered, and hashed in order
+//   (./rangedRead.ts); a smaller one with its single GET.
 // - Integrity: the SHA-256 S3 stored with the version (the api sends one with every PUT) is read with
 //   the object and must match the bytes read; a mismatch fails the record (no manifest). The manifest
 //   records it (checksumSha256, base64; null for a version stored without one, e.g. a POST upload).
@@ -24,6 +27,7 @@ import { Manifest, MAX_MANIFEST_BYTES, PREFIX } from "./contract";
 import { InvocationContext, remainingBudget } from "./invocation";
 import { decodeEventKey, DEFAULT_CONTENT_TYPE, printable } from "./keys";
 import type { Logger } from "./observability";
+import { RangedReadStats, readRanged } from "./rangedRead";
 import { getIfExists, isStorageError, ObjectBody, readBody, Storage, storageError } from "./storage";
 
 export type Outcome = "written" | "unchanged" | "stale" | "gone" | "skipped" | "failed";
@@ -39,9 +43,16 @@ export interface IngestResult {
     records: RecordResult[];
 }
 
+/** How a large object is read (ENV.ingestPartBytes, ENV.ingestConcurrency). */
+export interface ReadSettings {
+    partBytes: number;
+    concurrency: number;
+}
+
 export interface IngestOptions {
     storage: Storage;
     log: Logger;
+    read: ReadSettings;
     now?: () => number;
     /** Work budget per invocation; the default leaves 2 s of the Lambda's remaining time. */
     budgetMs?: (context: InvocationContext | undefined) => number;
@@ -52,6 +63,12 @@ const SNIFF_BYTES = 512;
 
 /** Attempts at a conditional manifest write before giving up (another writer keeps winning). */
 const WRITE_ATTEMPTS = 4;
+
+/**
+ * Attempts per part of an object (each resumes where the last one stopped). The SDK client retries a
+ * request that fails before its body on its own; these cover a body that fails or ends short.
+ */
+export const PART_ATTEMPTS = 3;
 
 /** Compares two S3 event sequencers (hex, ordered per key once left-padded to the same length). */
 export function compareSequencers(a: string, b: string): number {
@@ -113,6 +130,11 @@ interface Timing {
     /** Streaming and hashing the object. */
     readMs?: number;
     bytes?: number;
+    /** Parts read (1: the single GET), GETs besides the first, part retries, most bytes buffered. */
+    parts?: number;
+    partRequests?: number;
+    partRetries?: number;
+    peakBufferedBytes?: number;
     /** Writing the manifest. */
     writeMs?: number;
 }
@@ -153,14 +175,17 @@ export function createIngest(options: IngestOptions) {
         return false;
     }
 
-    async function digest(objectKey: string, object: ObjectBody, timing: Timing): Promise<Digest> {
+    async function digest(objectKey: string, object: ObjectBody, signal: AbortSignal, timing: Timing): Promise<Digest> {
         const started = now();
         const hash = createHash("sha256");
         let size = 0;
         const head = Buffer.alloc(SNIFF_BYTES);
         let headLength = 0;
+        const read = readRanged(storage, objectKey, object, { ...options.read, attempts: PART_ATTEMPTS, signal });
+        const record = (stats: RangedReadStats) =>
+            Object.assign(timing, { parts: stats.parts, partRequests: stats.requests, partRetries: stats.retries, peakBufferedBytes: stats.peakBufferedBytes });
         try {
-            for await (const chunk of object.body) {
+            for await (const chunk of read.chunks) {
                 hash.update(chunk);
                 size += chunk.length;
                 if (headLength < SNIFF_BYTES) {
@@ -170,9 +195,12 @@ export function createIngest(options: IngestOptions) {
                 }
             }
         } catch (error) {
-            object.discard();
+            record(read.stats);
+            // Keep S3's own verdict (a version gone, an object changed) for the caller to act on.
+            if (isStorageError(error) && error.storageErrorKind !== "unavailable") throw error;
             throw storageError("unavailable", `reading ${printable(objectKey)} failed after ${size} bytes: ${(error as Error)?.message ?? error}`, error);
         }
+        record(read.stats);
         if (size !== object.size) {
             throw storageError("unavailable", `reading ${printable(objectKey)} returned ${size} bytes, expected ${object.size}`);
         }
@@ -235,7 +263,16 @@ export function createIngest(options: IngestOptions) {
         if (object === undefined) {
             return { outcome: "gone", key, versionId: eventVersion, reason: "the object version no longer exists" };
         }
-        const described = await digest(objectKey, object, timing);
+        let described: Digest;
+        try {
+            described = await digest(objectKey, object, signal, timing);
+        } catch (error) {
+            // The version was deleted while its parts were read (S3: 404 NoSuchVersion).
+            if (isStorageError(error) && error.storageErrorKind === "not_found") {
+                return { outcome: "gone", key, versionId: object.versionId ?? eventVersion, reason: "the object version was deleted while it was read" };
+            }
+            throw error;
+        }
         for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             if (attempt > 1) existing = await readManifest(manifestKey, signal);
             if (existing !== undefined && existing.manifest.versionId === described.versionId && described.versionId !== null) {

@@ -95,6 +95,15 @@ export interface ObjectInfo {
     replicationStatus?: string;
     /** The SHA-256 S3 stored with the version (base64), when it has a full-object one. */
     checksumSha256?: string;
+    /** What a ranged GET answered (206, `Content-Range: bytes start-end/size`); `size` above is then the part's length. */
+    range?: ContentRange;
+}
+
+/** A `Content-Range: bytes <start>-<end>/<size>` answer (end inclusive, size of the whole version). */
+export interface ContentRange {
+    start: number;
+    end: number;
+    size: number;
 }
 
 export interface ObjectBody extends ObjectInfo {
@@ -134,6 +143,15 @@ export interface ReadOptions extends CallOptions {
     ifMatch?: string;
     /** Only when the current ETag is not this one, or "*" (else not_modified). */
     ifNoneMatch?: string;
+    /**
+     * Only bytes start..end (both inclusive): `Range: bytes=start-end`, answered 206 with a
+     * Content-Range (RFC 9110 §14; S3 takes a single range per GET:
+     * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). Sent without ChecksumMode:
+     * S3 returns no checksum for an arbitrary range, and for a range that happens to match a multipart
+     * part it returns that part's checksum, which an SDK would check against the wrong bytes
+     * (aws/aws-sdk-js-v3#5345, boto/botocore#3346).
+     */
+    range?: { start: number; end: number };
 }
 
 export interface Storage {
@@ -181,9 +199,19 @@ function fullObjectSha256(out: { ChecksumSHA256?: string; ChecksumType?: string 
     return value;
 }
 
+/** `bytes <start>-<end>/<size>`, or undefined for anything else (`*` sizes, other units). */
+export function parseContentRange(header: string | undefined): ContentRange | undefined {
+    const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? "");
+    if (match === null) return undefined;
+    const [start, end, size] = match.slice(1).map(Number);
+    return Number.isSafeInteger(size) && start <= end && end < size ? { start, end, size } : undefined;
+}
+
 /** What GetObject and HeadObject both say about an object. */
 function objectInfo(key: string, out: S3.HeadObjectCommandOutput | S3.GetObjectCommandOutput): ObjectInfo {
+    const range = parseContentRange((out as S3.GetObjectCommandOutput).ContentRange);
     return {
+        ...(range !== undefined ? { range } : {}),
         key,
         size: out.ContentLength ?? 0,
         etag: out.ETag,
@@ -256,9 +284,12 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         return { credentials: await credentials(), region, at, date: amzDate(at), address: bucketAddress(bucket, region, endpoint) };
     }
 
-    // ChecksumMode ENABLED: S3 returns the stored checksums, and the SDK checks a GET's body against them.
+    // ChecksumMode ENABLED: S3 returns the stored checksums, and the SDK checks a GET's body against them
+    // (not for a range: see ReadOptions.range; the clients are built with responseChecksumValidation
+    // WHEN_REQUIRED so that the SDK does not turn it on by itself).
     function readInput(key: string, opts: ReadOptions) {
-        return { Bucket: bucket, Key: key, VersionId: opts.versionId, IfMatch: opts.ifMatch, IfNoneMatch: opts.ifNoneMatch, ChecksumMode: "ENABLED" as const };
+        const range = opts.range === undefined ? {} : { Range: `bytes=${opts.range.start}-${opts.range.end}` };
+        return { Bucket: bucket, Key: key, VersionId: opts.versionId, IfMatch: opts.ifMatch, IfNoneMatch: opts.ifNoneMatch, ...range, ChecksumMode: opts.range === undefined ? ("ENABLED" as const) : undefined };
     }
 
     return {

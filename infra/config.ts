@@ -4,7 +4,7 @@
 // for the CLI; a test keeps the two identical.
 import { createPublicKey, KeyObject } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, MAX_UPLOAD_POLICY_SECONDS, StackRole } from "../functions/contract";
+import { MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, MAX_UPLOAD_POLICY_SECONDS, StackRole } from "../functions/contract";
 import { MAX_APP_NAME_LENGTH } from "./naming";
 
 export const PROJECT = "tandem";
@@ -69,6 +69,8 @@ export interface TandemConfig {
     presignExpirySeconds: number;
     maxInlineBytes: number;
     maxUploadBytes: number;
+    ingestPartBytes: number;
+    ingestConcurrency: number;
     functions: Record<FunctionKind, FunctionSettings>;
     edge: EdgeMode;
     edgePublicKey?: string;
@@ -144,6 +146,8 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     presignExpirySeconds: { type: "integer", default: 900, description: `Lifetime of presigned download URLs, in seconds (a presigned upload policy lives at most ${MAX_UPLOAD_POLICY_SECONDS / 60} minutes).`, check: integerIn(60, 604800) },
     maxInlineBytes: { type: "integer", default: 4194304, description: "Largest document the api takes or returns inline; larger ones use presigned URLs (the Lambda payload limit is 6 MB, base64 adds a third).", check: integerIn(1024, MAX_INLINE_BYTES_LIMIT) },
     maxUploadBytes: { type: "integer", default: 1073741824, description: "Largest document a presigned upload (POST /uploads/<key>) accepts, in bytes; S3 takes at most 5 GiB in one POST.", check: integerIn(1, MAX_UPLOAD_BYTES_LIMIT) },
+    ingestPartBytes: { type: "integer", default: 16777216, description: "Bytes per ranged GET when ingest reads a document larger than that (AWS suggests 8 or 16 MB); smaller documents are read with one GET.", check: integerIn(1024 * 1024, MAX_INGEST_PART_BYTES) },
+    ingestConcurrency: { type: "integer", default: 4, description: "Parts of one document ingest reads at once (the next part's GET is also sent ahead); it buffers at most this many parts, which must fit in a quarter of ingestMemoryMb.", check: integerIn(1, MAX_INGEST_CONCURRENCY) },
     ...functionKeys("api", 512, 10, 50),
     ...functionKeys("ingest", 512, 300, 20),
     ...functionKeys("canary", 256, 30, 2),
@@ -253,6 +257,10 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
             reservedConcurrency: values[`${fn}ReservedConcurrency`] as number,
         };
     }
+    const ingestBuffers = (values.ingestConcurrency as number) * (values.ingestPartBytes as number);
+    if (ingestBuffers > (functions.ingest.memoryMb * 1024 * 1024) / 4) {
+        problems.push(`${prefix}ingestConcurrency × ${prefix}ingestPartBytes is ${values.ingestConcurrency} × ${values.ingestPartBytes} = ${(ingestBuffers / 1024 / 1024).toFixed(0)} MiB of part buffers; allowed: at most a quarter of ${prefix}ingestMemoryMb (${functions.ingest.memoryMb} MB), the rest is the runtime's`);
+    }
     if (functions.api.timeoutSeconds > 60) {
         problems.push(`${prefix}apiTimeoutSeconds is ${functions.api.timeoutSeconds}; allowed: at most 60 (a client waits on every api call)`);
     }
@@ -297,6 +305,8 @@ export function validateConfig(raw: Record<string, string>): TandemConfig {
         presignExpirySeconds: values.presignExpirySeconds as number,
         maxInlineBytes: values.maxInlineBytes as number,
         maxUploadBytes: values.maxUploadBytes as number,
+        ingestPartBytes: values.ingestPartBytes as number,
+        ingestConcurrency: values.ingestConcurrency as number,
         functions,
         edge: values.edge as EdgeMode,
         edgePublicKey: values.edgePublicKey as string | undefined,

@@ -24,6 +24,9 @@ export interface FunctionContext extends FunctionDeployment {
     maxInlineBytes: number;
     maxUploadBytes: number;
     documentStorage: DocumentStorage;
+    /** How ingest reads a large document: bytes per ranged GET, GETs in flight. */
+    ingestPartBytes: number;
+    ingestConcurrency: number;
 }
 
 /**
@@ -40,6 +43,8 @@ export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, setting
         [ENV.maxInlineBytes]: String(ctx.maxInlineBytes),
         [ENV.maxUploadBytes]: String(ctx.maxUploadBytes),
         [ENV.storageClass]: documentStorageClass(ctx.documentStorage),
+        [ENV.ingestPartBytes]: String(ctx.ingestPartBytes),
+        [ENV.ingestConcurrency]: String(ctx.ingestConcurrency),
         [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };

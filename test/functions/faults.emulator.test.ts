@@ -173,10 +173,24 @@ describe("functions: S3 faults", function () {
             assert.ok(took >= 4_500 && took < 10_000, `answered after ${took} ms`);
         });
 
-        it("ingest: a body cut short mid-stream writes no manifest, and the retry gets the right digest", async () => {
+        it("ingest: a body cut short once is resumed from where it was cut, to the right digest", async () => {
+            const body = randomBytes(3 * 1024 * 1024);
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cut/once", Body: body }));
+            const from = proxy.seen.length;
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/cut/once"), times: 1, fault: { kind: "truncate", afterBytes: 1_000_000 } }]);
+            assert.strictEqual((await viaProxy.ingest(s3Event(primary.bucket, "objects/cut/once"), lambdaContext())).records[0].outcome, "written");
+            const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: primary.bucket, Key: "manifests/cut/once" }))).Body!.transformToString());
+            assert.strictEqual(manifest.sha256, createHash("sha256").update(body).digest("hex"));
+            assert.strictEqual(manifest.size, body.length);
+            const gets = proxy.seen.slice(from).filter((r) => r.method === "GET" && r.path.endsWith("/objects/cut/once"));
+            assert.strictEqual(gets.length, 2);
+            assert.match(gets[1].range ?? "", new RegExp(`^bytes=[1-9]\\d*-${body.length - 1}$`), "the second GET asks for the rest only");
+        });
+
+        it("ingest: a body cut short on every attempt writes no manifest, and fails the record retriably", async () => {
             const body = randomBytes(3 * 1024 * 1024);
             await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cut/ingest", Body: body }));
-            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/cut/ingest"), fault: { kind: "truncate", afterBytes: 1_000_000 } }]);
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/cut/ingest"), fault: { kind: "truncate", afterBytes: 100_000 } }]);
             const event = s3Event(primary.bucket, "objects/cut/ingest");
             await assert.rejects(viaProxy.ingest(event, lambdaContext()), /ingest failed/);
             assert.strictEqual(await exists("manifests/cut/ingest"), false);

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { probeKey, probeWrittenAt } from "../../functions/canary";
 import { loadConfig } from "../../functions/config";
-import { ENV, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, METRICS, PREFIX, SERVICES } from "../../functions/contract";
+import { ENV, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, METRICS, PREFIX, SERVICES } from "../../functions/contract";
 import { compareSequencers, sniffContentType } from "../../functions/ingest";
 import { decodeCursor, decodeEventKey, encodeCursor, keyProblem, MAX_KEY_BYTES, parseContentType, prefixProblem } from "../../functions/keys";
 import { createLogger, createMetrics, errorFields } from "../../functions/observability";
@@ -97,6 +97,8 @@ describe("functions: configuration", () => {
         [ENV.maxInlineBytes]: "4194304",
         [ENV.maxUploadBytes]: "1073741824",
         [ENV.storageClass]: "STANDARD",
+        [ENV.ingestPartBytes]: "16777216",
+        [ENV.ingestConcurrency]: "4",
         [ENV.service]: SERVICES.api,
         [ENV.metricsNamespace]: METRICS.namespace,
     };
@@ -111,6 +113,8 @@ describe("functions: configuration", () => {
             maxInlineBytes: 4194304,
             maxUploadBytes: 1073741824,
             storageClass: "STANDARD",
+            ingestPartBytes: 16777216,
+            ingestConcurrency: 4,
             service: "tandem-api",
             metricsNamespace: "Tandem",
         });
@@ -130,6 +134,8 @@ describe("functions: configuration", () => {
         assert.throws(() => loadConfig({ ...good, [ENV.presignExpirySeconds]: "0" }), /TANDEM_PRESIGN_EXPIRY_SECONDS/);
         assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: String(MAX_UPLOAD_BYTES_LIMIT + 1) }), /TANDEM_MAX_UPLOAD_BYTES="5368709121" must be an integer from 1 to 5368709120/);
         assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: undefined }), /TANDEM_MAX_UPLOAD_BYTES is not set/);
+        assert.throws(() => loadConfig({ ...good, [ENV.ingestPartBytes]: "0" }), new RegExp(`TANDEM_INGEST_PART_BYTES="0" must be an integer from 1 to ${MAX_INGEST_PART_BYTES}`));
+        assert.throws(() => loadConfig({ ...good, [ENV.ingestConcurrency]: String(MAX_INGEST_CONCURRENCY + 1) }), new RegExp(`TANDEM_INGEST_CONCURRENCY="${MAX_INGEST_CONCURRENCY + 1}" must be an integer from 1 to ${MAX_INGEST_CONCURRENCY}`));
         assert.throws(() => loadConfig({ ...good, [ENV.bucket]: "Not_A_Bucket" }), /not a valid S3 bucket name/);
         assert.throws(() => loadConfig({ ...good, [ENV.metricsNamespace]: "AWS/S3" }), /namespace/);
     });

@@ -51,6 +51,8 @@ export const CONTEXT: FunctionContext = {
     maxInlineBytes: CONFIG_KEYS.maxInlineBytes.default as number,
     maxUploadBytes: CONFIG_KEYS.maxUploadBytes.default as number,
     documentStorage: CONFIG_KEYS.documentStorage.default as DocumentStorage,
+    ingestPartBytes: CONFIG_KEYS.ingestPartBytes.default as number,
+    ingestConcurrency: CONFIG_KEYS.ingestConcurrency.default as number,
 };
 
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:alarms`;

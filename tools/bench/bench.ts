@@ -4,7 +4,7 @@
 // {name, value, unit, baseline, ratio, against}. Progress goes to stderr.
 //   archive   archive.<fn>                 (./archives.ts)
 //   coldInit  coldInit.<fn>, coldInit.vsEmpty.<fn>   (./coldInit.ts)
-//   ingest    ingest.throughput, ingest.rss.* (./ingest.ts)
+//   ingest    ingest.throughput[.oneStream], ingest.throttled, ingest.rss.* (./ingest.ts)
 //   api       api.p50, api.p99, api.p99.concurrent   (./api.ts)
 //   plan      plan.msPerResource, plan.mbPerResource, plan.*.2000resources (./plan.ts)
 import * as fs from "fs";
@@ -17,7 +17,7 @@ import { apiFigures } from "./api";
 import { archiveFigures, FUNCTIONS } from "./archives";
 import { coldInitFigures, powertoolsRequire } from "./coldInit";
 import { Figure, figureLine } from "./figures";
-import { ingestFigures } from "./ingest";
+import { BENCH_MOTO_ENV, ingestFigures } from "./ingest";
 import { planFigures } from "./plan";
 
 const GROUPS = ["archive", "coldInit", "ingest", "api", "plan"] as const;
@@ -54,7 +54,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
             if (wanted("archive")) figures.push(...built.figures);
             const dirs = new Map(["empty", "sdk", ...FUNCTIONS].map((v) => [v, extractArchive(built.built.get(v)!.file, outDir)]));
             progress("starting moto and provisioning it from the program…");
-            moto = await startMoto();
+            moto = await startMoto({ env: BENCH_MOTO_ENV });
             const { primary } = await provisionApp(moto.endpoint);
             if (wanted("coldInit")) {
                 const cold = await coldInitFigures(dirs, (fn) => functionEnv(moto!.endpoint, primary, fn), quick ? 5 : 21, progress);

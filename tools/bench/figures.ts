@@ -38,7 +38,7 @@ const GOALS: Record<string, Goal> = {
     coldInit: { text: "≤ 1.1× the SDK alone", met: (f) => f.ratio <= 1.1 },
     "coldInit.vsEmpty": { text: "none (how much of a cold start is the SDK)", met: () => true },
     "ingest.throughput": { text: "≥ 0.9×", met: (f) => f.ratio >= 0.9 },
-    "ingest.throttled": { text: "≥ 3× and peak RSS ≤ 160 MiB", met: (f) => f.ratio >= 3 },
+    "ingest.throttled": { text: "≥ 3× (its peak RSS: ingest.rss.throttled)", met: (f) => f.ratio >= 3 },
     "ingest.rss": { text: "≤ 160 MiB", met: (f) => f.value <= 160 },
     "api.p50": { text: "≤ 1.25×", met: (f) => f.ratio <= 1.25 },
     "api.p99.concurrent": { text: "≤ 1.3×", met: (f) => f.ratio <= 1.3 },

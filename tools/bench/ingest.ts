@@ -1,12 +1,18 @@
-// ingest.throughput: a 256 MiB document ingested by the bundled handler in a fresh process, against a
-// bare GetObject piped through SHA-256 in one pass (the least any ingest must do: read every byte and
-// hash it). ingest.rss.<size>: the handler process's peak RSS, against its RSS when ready.
+// The ingest figures, each for a 256 MiB document ingested by the bundled handler in a fresh process
+// (manifest lookup, read, SHA-256, manifest write), against the least any ingest must do — one
+// GetObject piped through SHA-256 in one pass (./benchWorker.js `get-sha256`, a fresh process too):
+//   ingest.throughput     straight to moto
+//   ingest.throttled      through the fault proxy capping every connection at THROTTLE_BYTES_PER_SECOND,
+//                         what one connection to S3 carries: where ranged GETs in parallel pay off
+//   ingest.rss.<case>     the handler process's peak RSS, against its RSS when ready
+import * as fs from "fs";
 import { Readable } from "stream";
 import type * as S3 from "@aws-sdk/client-s3";
 import type * as LibStorage from "@aws-sdk/lib-storage";
-import { PREFIX } from "../../functions/contract";
+import { ENV, PREFIX } from "../../functions/contract";
 import { LambdaProcess, startLambdaProcess } from "../bundle/bundle";
 import { clientConfig, functionEnv, MotoServer, RegionFixture } from "../local/emulator";
+import { startFaultProxy } from "../local/faultProxy";
 import { Figure, figure, median } from "./figures";
 import { startWorker } from "./worker";
 
@@ -14,6 +20,22 @@ const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 const libStorage = require("@aws-sdk/lib-storage") as typeof LibStorage;
 
 export const MiB = 1024 * 1024;
+
+/**
+ * The per-connection cap of ingest.throttled: about what one connection to S3 carries (AWS's guidance
+ * is to parallelize a large GET across connections because a single one is the limit).
+ */
+export const THROTTLE_BYTES_PER_SECOND = 50e6;
+
+/**
+ * The bench's moto runs with glibc's malloc asking for transparent huge pages. moto serves every GET,
+ * ranged or not, by copying the whole object version into a fresh buffer (`FakeKey.value`, then a slice
+ * for a range: moto/s3/models.py, responses.py `_handle_range_header`), and on this kind of machine (a
+ * Firecracker VM) a page fault costs ~15 µs: a GET of a 256 MiB version spends ~1 s faulting before its
+ * first byte, a cost S3 does not have for a range. With huge pages it is ~50 ms. Only moto's process
+ * gets it: the handler and the baseline keep the default allocator.
+ */
+export const BENCH_MOTO_ENV = { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" };
 
 /** An S3 event for one object created, as S3 sends it (the key URL-encoded, `+` for a space). */
 export function createdEvent(fixture: RegionFixture, key: string) {
@@ -37,69 +59,134 @@ export interface IngestRun {
     readyRss: number;
     maxRssKiB: number;
     sha256: string;
+    /** CPU time of the handler process and of moto during the invocation (Linux /proc; NaN elsewhere). */
+    cpuMs: number;
+    motoCpuMs: number;
+    /** The bench process's own CPU time meanwhile: the fault proxy, when the handler goes through it. */
+    benchCpuMs: number;
+}
+
+/** User + system CPU time of a process so far, from /proc/<pid>/stat (in USER_HZ = 100 ticks a second). */
+function cpuMsOf(pid: number): number {
+    try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+        return NaN;
+    }
 }
 
 /** One ingest of `key` in a fresh process of the bundled handler; checks the manifest it wrote. */
-export async function ingestOnce(ingestDir: string, env: Record<string, string>, s3: S3.S3Client, fixture: RegionFixture, key: string, size: number): Promise<IngestRun> {
+export async function ingestOnce(ingestDir: string, env: Record<string, string>, s3: S3.S3Client, fixture: RegionFixture, key: string, size: number, motoPid = NaN): Promise<IngestRun> {
     const manifestKey = PREFIX.manifests + key.slice(PREFIX.objects.length);
     await s3.send(new s3sdk.DeleteObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }));
     const proc: LambdaProcess = await startLambdaProcess(ingestDir, env);
     try {
+        const [cpu0, moto0, bench0] = [cpuMsOf(proc.pid), cpuMsOf(motoPid), process.cpuUsage()];
         const out = await proc.invoke(createdEvent(fixture, key), 900_000);
+        const bench = process.cpuUsage(bench0);
+        const cpu = { cpuMs: cpuMsOf(proc.pid) - cpu0, motoCpuMs: cpuMsOf(motoPid) - moto0, benchCpuMs: (bench.user + bench.system) / 1000 };
         if (out.error) throw new Error(`ingest failed: ${out.error.message}`);
         const records = (out.result as { records: Array<{ outcome: string }> }).records;
         if (records[0]?.outcome !== "written") throw new Error(`ingest did not write a manifest: ${JSON.stringify(out.result)}`);
         const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }))).Body!.transformToString());
         if (manifest.size !== size) throw new Error(`manifest size ${manifest.size}, expected ${size}`);
         const stats = await proc.stats();
-        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256 };
+        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256, ...cpu };
     } finally {
         await proc.stop();
     }
 }
 
+/** One GetObject of `key` through SHA-256 in a fresh worker process whose S3 endpoint is `endpoint`. */
+async function bareOnce(env: Record<string, string>, bucket: string, key: string, size: number): Promise<Timed> {
+    const worker = await startWorker(env);
+    try {
+        const read = await worker.request({ type: "get-sha256", bucket, key });
+        if (read.bytes !== size) throw new Error(`bare read ${read.bytes} bytes, expected ${size}`);
+        return { ms: read.ms, sha256: read.sha256 };
+    } finally {
+        worker.stop();
+    }
+}
+
+interface Timed {
+    ms: number;
+    sha256: string;
+}
+
+/**
+ * `runs` rounds of every measure, each round starting with the next one (moto's state drifts during a
+ * run, so none always goes first); every SHA-256 must be the same.
+ */
+async function rounds(runs: number, measures: Array<() => Promise<Timed>>): Promise<Timed[][]> {
+    const results: Timed[][] = measures.map(() => []);
+    for (let run = 0; run < runs; run++) {
+        for (let i = 0; i < measures.length; i++) {
+            const which = (run + i) % measures.length;
+            results[which].push(await measures[which]());
+        }
+    }
+    const digests = new Set(results.flat().map((r) => r.sha256));
+    if (digests.size !== 1) throw new Error(`the handler and the bare read disagree on the SHA-256: ${[...digests].join(", ")}`);
+    return results;
+}
+
 export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, ingestDir: string, runs: number, progress: (m: string) => void): Promise<Figure[]> {
     const s3 = new s3sdk.S3Client(clientConfig(moto.endpoint, fixture.region));
     const env = functionEnv(moto.endpoint, fixture, "ingest");
+    const size = 256 * MiB;
     const big = `${PREFIX.objects}bench/256MiB.bin`;
     const small = `${PREFIX.objects}bench/16MiB.bin`;
+    const rate = (ms: number) => size / 1e6 / (ms / 1000);
+    const rates = (xs: Array<{ ms: number }>) => xs.map((x) => rate(x.ms).toFixed(0)).join(" ");
+    const peakMiB = (r: IngestRun) => (r.maxRssKiB * 1024) / MiB;
+    const cpuSplit = (xs: IngestRun[]) =>
+        `wall ${median(xs.map((r) => r.ms)).toFixed(0)}, handler ${median(xs.map((r) => r.cpuMs)).toFixed(0)}, moto ${median(xs.map((r) => r.motoCpuMs)).toFixed(0)}, bench process (the proxy) ${median(xs.map((r) => r.benchCpuMs)).toFixed(0)}`;
+    const proxy = await startFaultProxy(moto.endpoint, { bytesPerSecond: THROTTLE_BYTES_PER_SECOND });
     try {
         progress("ingest: uploading 256 MiB and 16 MiB documents to moto…");
-        await uploadPattern(s3, fixture.bucket, big, 256 * MiB);
+        await uploadPattern(s3, fixture.bucket, big, size);
         await uploadPattern(s3, fixture.bucket, small, 16 * MiB);
 
-        progress(`ingest: throughput, ${runs} run(s) each of the handler and of GetObject through SHA-256…`);
-        const handler: number[] = [];
-        const bare: number[] = [];
-        const rate = (ms: number) => (256 * MiB) / 1e6 / (ms / 1000);
-        const bareRead = async () => {
-            const worker = await startWorker(env);
-            try {
-                const read = await worker.request({ type: "get-sha256", bucket: fixture.bucket, key: big });
-                if (read.bytes !== 256 * MiB) throw new Error(`bare read ${read.bytes} bytes`);
-                bare.push(rate(read.ms));
-            } finally {
-                worker.stop();
-            }
-        };
-        const handlerRead = async () => {
-            handler.push(rate((await ingestOnce(ingestDir, env, s3, fixture, big, 256 * MiB)).ms));
-        };
-        for (let run = 0; run < runs; run++) {
-            // Alternate which goes first: moto's state drifts during a run.
-            for (const measure of run % 2 === 0 ? [bareRead, handlerRead] : [handlerRead, bareRead]) await measure();
-        }
-        progress(`ingest throughput (MB/s): handler ${handler.map((x) => x.toFixed(0)).join(" ")}; GetObject through SHA-256 ${bare.map((x) => x.toFixed(0)).join(" ")}`);
+        progress(`ingest: throughput, ${runs} run(s) each of the handler (as configured, and reading in one stream) and of GetObject through SHA-256…`);
+        const oneStream = functionEnv(moto.endpoint, fixture, "ingest", { [ENV.ingestPartBytes]: String(size) });
+        const [handler, handlerOneStream, bare] = (await rounds(runs, [
+            () => ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid),
+            () => ingestOnce(ingestDir, oneStream, s3, fixture, big, size, moto.pid),
+            () => bareOnce(env, fixture.bucket, big, size),
+        ])) as [IngestRun[], IngestRun[], Timed[]];
+        progress(`ingest throughput (MB/s): handler ${rates(handler)}; reading in one stream ${rates(handlerOneStream)}; GetObject through SHA-256 ${rates(bare)}`);
+        progress(`ingest CPU, median ms per ingest: as configured ${cpuSplit(handler)}; in one stream ${cpuSplit(handlerOneStream)}`);
+
+        const cap = THROTTLE_BYTES_PER_SECOND / 1e6;
+        progress(`ingest: throttled to ${cap} MB/s per connection, ${runs} run(s) each…`);
+        const viaProxy = functionEnv(proxy.endpoint, fixture, "ingest");
+        const seenBefore = proxy.seen.length;
+        const [throttled, throttledBare] = (await rounds(runs, [() => ingestOnce(ingestDir, viaProxy, s3, fixture, big, size, moto.pid), () => bareOnce(viaProxy, fixture.bucket, big, size)])) as [IngestRun[], Timed[]];
+        const ranged = proxy.seen.slice(seenBefore).filter((r) => r.method === "GET" && r.range !== undefined);
+        const firstByte = median(ranged.map((r) => (r.answeredAt ?? r.startedAt) - r.startedAt));
+        progress(
+            `ingest throttled (MB/s): handler ${rates(throttled)}, peak RSS ${throttled.map((r) => peakMiB(r).toFixed(0)).join(" ")} MiB; ` +
+                `GetObject through SHA-256 ${rates(throttledBare)}; ${ranged.length / runs} ranged GETs per ingest, moto's median time to their first byte ${firstByte.toFixed(0)} ms`,
+        );
+        progress(`ingest throttled CPU, median ms per ingest: ${cpuSplit(throttled)} (2 CPUs)`);
 
         progress("ingest: peak RSS for 16 MiB and 256 MiB (a fresh process each)…");
         const rss16 = await ingestOnce(ingestDir, env, s3, fixture, small, 16 * MiB);
-        const rss256 = await ingestOnce(ingestDir, env, s3, fixture, big, 256 * MiB);
+        const rss256 = await ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid);
+        const worstThrottled = throttled.reduce((a, b) => (b.maxRssKiB > a.maxRssKiB ? b : a));
+        const medianRate = (xs: Timed[]) => median(xs.map((r) => rate(r.ms)));
         return [
-            figure("ingest.throughput", median(handler), "MB/s", median(bare), "one GetObject piped through SHA-256"),
-            figure("ingest.rss.16MiB", (rss16.maxRssKiB * 1024) / MiB, "MiB", rss16.readyRss / MiB, "the process's RSS when ready"),
-            figure("ingest.rss.256MiB", (rss256.maxRssKiB * 1024) / MiB, "MiB", rss256.readyRss / MiB, "the process's RSS when ready"),
+            figure("ingest.throughput", medianRate(handler), "MB/s", medianRate(bare), "one GetObject piped through SHA-256"),
+            figure("ingest.throughput.oneStream", medianRate(handlerOneStream), "MB/s", medianRate(bare), "one GetObject piped through SHA-256 (the handler with one part covering the object)"),
+            figure("ingest.throttled", medianRate(throttled), "MB/s", medianRate(throttledBare), `one GetObject piped through SHA-256, both capped at ${cap} MB/s per connection`),
+            figure("ingest.rss.16MiB", peakMiB(rss16), "MiB", rss16.readyRss / MiB, "the process's RSS when ready"),
+            figure("ingest.rss.256MiB", peakMiB(rss256), "MiB", rss256.readyRss / MiB, "the process's RSS when ready"),
+            figure("ingest.rss.throttled", peakMiB(worstThrottled), "MiB", worstThrottled.readyRss / MiB, "the process's RSS when ready (the highest peak of the throttled runs)"),
         ];
     } finally {
         s3.destroy();
+        await proxy.close();
     }
 }

@@ -1,9 +1,15 @@
 // A small fault-injecting HTTP proxy in front of moto: forwards requests unchanged, or, for requests
 // matching a rule, answers an error status, stalls, drops the connection, cuts a response body short,
-// or adds response headers (e.g. the x-amz-replication-status moto never sets). Loopback only.
+// or adds response headers (e.g. the x-amz-replication-status moto never sets). Optionally it caps the
+// bandwidth of every client connection, as one connection to S3 is capped. Loopback only.
+//
+// Everything it does is recorded per request (`seen`): the connection it came on, its Range header,
+// the status and body bytes it answered, and when (this process's clock), so that tests can assert on
+// what went over the wire rather than on how long something took.
 
 import * as http from "http";
-import type { AddressInfo } from "net";
+import type { AddressInfo, Socket } from "net";
+import { performance } from "perf_hooks";
 
 export type Fault =
     /** Forward unchanged. */
@@ -18,6 +24,12 @@ export type Fault =
     | { kind: "truncate"; afterBytes: number }
     /** Forward, but stop sending (connection left open, silent) after this many response body bytes. */
     | { kind: "stall"; afterBytes: number }
+    /**
+     * Forward, but answer a complete, well-framed body of only this many bytes (Content-Length
+     * rewritten, every other header — Content-Range included — as the server sent it): a server that
+     * says it sends a range and sends less.
+     */
+    | { kind: "short"; bytes: number }
     /** Forward and add these headers to the response. */
     | { kind: "headers"; headers: Record<string, string> }
     /** Run this first (e.g. a concurrent writer going to moto directly), then forward. */
@@ -28,6 +40,24 @@ export interface ProxiedRequest {
     /** Path without the query string, percent-decoded. */
     path: string;
     query: URLSearchParams;
+    /** The Range and If-Match headers, if any. */
+    range?: string;
+    ifMatch?: string;
+}
+
+/** A request as the proxy handled it; the answer fields fill in as the answer goes out. */
+export interface SeenRequest extends ProxiedRequest {
+    fault: Fault["kind"];
+    /** Which client connection it came on (1, 2, …, in the order connections were accepted). */
+    connection: number;
+    /** performance.now() when the request arrived, when the server's answer began, and when the answer ended (or was cut). */
+    startedAt: number;
+    answeredAt?: number;
+    endedAt?: number;
+    /** The status answered (undefined when the connection was dropped before an answer). */
+    status?: number;
+    /** Response body bytes written to the client. */
+    bytes: number;
 }
 
 export interface FaultRule {
@@ -37,11 +67,23 @@ export interface FaultRule {
     times?: number;
 }
 
+export interface FaultProxyOptions {
+    /**
+     * Cap of every client connection, in response body bytes per second (a token bucket per socket:
+     * over any interval t a connection carries at most `burstBytes` + rate × t). Default: no cap.
+     */
+    bytesPerSecond?: number;
+    /** The bucket's depth (what a fresh connection may send at once); default 5 ms worth of the rate, at least 16 KiB. */
+    burstBytes?: number;
+}
+
 export interface FaultProxy {
     readonly endpoint: string;
     readonly port: number;
-    /** Every request seen, with the fault applied. */
-    readonly seen: Array<ProxiedRequest & { fault: Fault["kind"] }>;
+    /** Every request seen, with the fault applied and its answer. */
+    readonly seen: SeenRequest[];
+    /** The cap in force (undefined: none) and the bucket depth. */
+    readonly bandwidth: { bytesPerSecond: number; burstBytes: number } | undefined;
     setRules(rules: FaultRule[]): void;
     close(): Promise<void>;
 }
@@ -56,15 +98,57 @@ function describe(request: http.IncomingMessage): ProxiedRequest {
     } catch {
         // keep it raw
     }
-    return { method: request.method ?? "GET", path, query: url.searchParams };
+    const { range, "if-match": ifMatch } = request.headers;
+    return { method: request.method ?? "GET", path, query: url.searchParams, ...(range !== undefined ? { range } : {}), ...(ifMatch !== undefined ? { ifMatch } : {}) };
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+/** Tokens are bytes; a write of n bytes waits until the bucket holds n. */
+class TokenBucket {
+    private tokens: number;
+    private at = performance.now();
+
+    constructor(private readonly rate: number, private readonly depth: number) {
+        this.tokens = depth;
+    }
+
+    /** Takes n ≤ depth tokens, waiting for them when the bucket holds fewer. */
+    async take(n: number): Promise<void> {
+        const now = performance.now();
+        this.tokens = Math.min(this.depth, this.tokens + ((now - this.at) / 1000) * this.rate);
+        this.at = now;
+        this.tokens -= n;
+        // Rounded up: Node truncates a fractional delay, which would let the rate creep over the cap.
+        if (this.tokens < 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil((-this.tokens / this.rate) * 1000)));
+    }
+}
+
+function writeAll(response: http.ServerResponse, chunk: Buffer): Promise<boolean> {
+    if (response.destroyed) return Promise.resolve(false);
+    if (response.write(chunk)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+        const done = (ok: boolean) => {
+            response.off("drain", onDrain);
+            response.off("close", onClose);
+            resolve(ok);
+        };
+        const onDrain = () => done(true);
+        const onClose = () => done(false);
+        response.on("drain", onDrain);
+        response.on("close", onClose);
+    });
+}
+
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
     const upstream = new URL(target);
     let rules: Array<FaultRule & { used: number }> = [];
-    const seen: FaultProxy["seen"] = [];
+    const seen: SeenRequest[] = [];
     const agent = new http.Agent({ keepAlive: true });
-    const sockets = new Set<import("net").Socket>();
+    const sockets = new Set<Socket>();
+    const connections = new WeakMap<Socket, { id: number; bucket?: TokenBucket }>();
+    let connectionCount = 0;
+    const rate = options.bytesPerSecond;
+    if (rate !== undefined && !(rate > 0)) throw new Error(`bytesPerSecond must be positive, got ${rate}`);
+    const bandwidth = rate === undefined ? undefined : { bytesPerSecond: rate, burstBytes: Math.floor(options.burstBytes ?? Math.max(16 * 1024, rate / 200)) };
 
     function pick(request: ProxiedRequest): Fault {
         for (const rule of rules) {
@@ -76,63 +160,95 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return { kind: "pass" };
     }
 
-    function forward(request: http.IncomingMessage, response: http.ServerResponse, fault: Fault): void {
+    /** Copies the answer's body to the client through the connection's bucket, up to `limit` bytes. */
+    async function relay(answer: http.IncomingMessage, response: http.ServerResponse, limit: number, bucket: TokenBucket | undefined, record: SeenRequest): Promise<"complete" | "limited" | "gone"> {
+        const slice = bandwidth?.burstBytes ?? Infinity;
+        try {
+            for await (const chunk of answer as AsyncIterable<Buffer>) {
+                for (let offset = 0; offset < chunk.length; offset += slice) {
+                    const piece = chunk.subarray(offset, Math.min(chunk.length, offset + slice, offset + limit - record.bytes));
+                    if (piece.length > 0) {
+                        await bucket?.take(piece.length);
+                        if (!(await writeAll(response, piece))) return "gone";
+                        record.bytes += piece.length;
+                    }
+                    if (record.bytes >= limit) return "limited";
+                }
+            }
+        } catch {
+            return "gone";
+        }
+        return "complete";
+    }
+
+    function forward(request: http.IncomingMessage, response: http.ServerResponse, fault: Fault, record: SeenRequest): void {
         const headers = { ...request.headers, host: upstream.host };
+        const bucket = connections.get(request.socket)?.bucket;
         const out = http.request(
             { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent },
             (answer) => {
-                const responseHeaders = { ...answer.headers };
+                // Connection handling is hop-by-hop (RFC 9110 §7.6.1): the client's connection stays open
+                // like one to S3 does, whatever the server does with the proxy's.
+                const { connection: _connection, "keep-alive": _keepAlive, ...responseHeaders } = answer.headers;
                 if (fault.kind === "headers") Object.assign(responseHeaders, fault.headers);
-                response.writeHead(answer.statusCode ?? 502, responseHeaders);
-                if (fault.kind === "truncate" || fault.kind === "stall") {
-                    let sent = 0;
-                    answer.on("data", (chunk: Buffer) => {
-                        if (sent >= fault.afterBytes) return;
-                        if (sent + chunk.length >= fault.afterBytes) {
-                            response.write(chunk.subarray(0, Math.max(0, fault.afterBytes - sent)));
-                            sent = fault.afterBytes;
-                            answer.destroy();
-                            // Flush what was written, then cut the connection mid-body (or just go silent).
-                            if (fault.kind === "truncate") setImmediate(() => response.socket?.destroy());
-                        } else {
-                            sent += chunk.length;
-                            response.write(chunk);
-                        }
-                    });
-                    answer.on("end", () => {
-                        if (sent < fault.afterBytes) response.end();
-                    });
-                } else {
-                    answer.pipe(response);
+                let limit = Infinity;
+                if (fault.kind === "truncate" || fault.kind === "stall") limit = fault.afterBytes;
+                if (fault.kind === "short" && Number(answer.headers["content-length"]) > fault.bytes) {
+                    limit = fault.bytes;
+                    responseHeaders["content-length"] = String(fault.bytes);
                 }
+                record.status = answer.statusCode ?? 502;
+                record.answeredAt = performance.now();
+                response.writeHead(record.status, responseHeaders);
+                void relay(answer, response, limit, bucket, record).then((how) => {
+                    record.endedAt = performance.now();
+                    if (how === "complete" || (how === "limited" && fault.kind === "short")) {
+                        if (how === "limited") answer.destroy();
+                        response.end();
+                    } else if (how === "limited") {
+                        answer.destroy();
+                        // Flush what was written, then cut the connection mid-body (or just go silent).
+                        if (fault.kind === "truncate") setImmediate(() => response.socket?.destroy());
+                    } else {
+                        answer.destroy();
+                        response.socket?.destroy();
+                    }
+                });
             },
         );
-        out.on("error", () => response.socket?.destroy());
+        out.on("error", () => {
+            record.endedAt = performance.now();
+            response.socket?.destroy();
+        });
         request.pipe(out);
     }
 
     const server = http.createServer((request, response) => {
         const described = describe(request);
         const fault = pick(described);
-        seen.push({ ...described, fault: fault.kind });
+        const record: SeenRequest = { ...described, fault: fault.kind, connection: connections.get(request.socket)?.id ?? 0, startedAt: performance.now(), bytes: 0 };
+        seen.push(record);
         switch (fault.kind) {
             case "status": {
                 request.resume();
                 request.on("end", () => {
                     const code = fault.code ?? S3_ERROR_CODES[fault.status] ?? "InternalError";
                     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected by the fault proxy</Message><RequestId>fault</RequestId></Error>`;
+                    record.status = fault.status;
                     response.writeHead(fault.status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body) });
                     response.end(request.method === "HEAD" ? undefined : body);
+                    record.endedAt = performance.now();
                 });
                 return;
             }
             case "reset":
                 request.socket.destroy();
+                record.endedAt = performance.now();
                 return;
             case "before": {
                 request.pause();
                 fault.run().then(
-                    () => forward(request, response, fault),
+                    () => forward(request, response, fault, record),
                     () => request.socket.destroy(),
                 );
                 return;
@@ -143,16 +259,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
                 request.pause();
                 setTimeout(() => {
                     if (gone || request.socket.destroyed) return;
-                    forward(request, response, fault);
+                    forward(request, response, fault, record);
                 }, fault.ms);
                 return;
             }
             default:
-                forward(request, response, fault);
+                forward(request, response, fault, record);
         }
     });
-    server.on("connection", (socket) => {
+    server.on("connection", (socket: Socket) => {
         sockets.add(socket);
+        connections.set(socket, { id: ++connectionCount, bucket: bandwidth && new TokenBucket(bandwidth.bytesPerSecond, bandwidth.burstBytes) });
         socket.on("close", () => sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -162,6 +279,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         endpoint: `http://127.0.0.1:${port}`,
         port,
         seen,
+        bandwidth,
         setRules(next) {
             rules = next.map((rule) => ({ ...rule, used: 0 }));
         },

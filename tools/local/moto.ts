@@ -73,6 +73,8 @@ export interface StartMotoOptions {
     logFile?: string;
     /** How long to wait for readiness (default 20 s). */
     timeoutMs?: number;
+    /** Extra environment for the moto_server process. */
+    env?: Record<string, string>;
 }
 
 /** Starts moto_server on 127.0.0.1 and resolves once it answers GET /moto-api/. */
@@ -82,7 +84,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
     const endpoint = `http://127.0.0.1:${port}`;
     const out = options.logFile ? fs.openSync(options.logFile, "a") : "ignore";
     const child: ChildProcess = spawn(command, ["-H", "127.0.0.1", "-p", String(port)], {
-        env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", MOTO_ACCOUNT_ID },
+        env: { ...process.env, ...options.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", MOTO_ACCOUNT_ID },
         stdio: ["ignore", out, out],
     });
     if (typeof out === "number") fs.closeSync(out);

@@ -47,6 +47,8 @@ export = async () => {
                 maxInlineBytes: defaults("maxInlineBytes"),
                 maxUploadBytes: defaults("maxUploadBytes"),
                 documentStorage: defaults<DocumentStorage>("documentStorage"),
+                ingestPartBytes: defaults("ingestPartBytes"),
+                ingestConcurrency: defaults("ingestConcurrency"),
             },
             settings: { memoryMb: defaults("ingestMemoryMb"), timeoutSeconds: defaults("ingestTimeoutSeconds"), reservedConcurrency: 1 },
             alarms: monitoring.alarmTarget,
