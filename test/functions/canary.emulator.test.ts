@@ -11,7 +11,7 @@ import { createS3Storage } from "../../functions/storage";
 import { startFaultProxy, FaultProxy } from "../../tools/local/faultProxy";
 import { serveFunctionUrl } from "../../tools/local/functionUrl";
 import { bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, urlEvent } from "../support/lambda";
-import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
+import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 
@@ -162,17 +162,16 @@ describe("functions: canary on moto", function () {
 
         /** A fresh api container behind the local Function URL server, reaching S3 through the proxy. */
         async function healthServer() {
-            const port = await freePort();
-            const server = await serveFunctionUrl(port, makeHandlers(proxy.endpoint, primary).api, "tandem-api", 30_000, () => undefined);
+            const server = await serveFunctionUrl(0, makeHandlers(proxy.endpoint, primary).api, "tandem-api", 30_000, () => undefined);
             return {
                 async get() {
                     const before = proxy.seen.length;
-                    const response = await fetch(`http://127.0.0.1:${port}/health`);
+                    const response = await fetch(`${server.endpoint}/health`);
                     assert.strictEqual(response.status, 200);
                     const body = (await response.json()) as { replicationLagSeconds: number | null };
                     return { lag: body.replicationLagSeconds, s3Calls: proxy.seen.length - before };
                 },
-                close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+                close: () => server.close(),
             };
         }
 

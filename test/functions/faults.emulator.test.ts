@@ -11,6 +11,7 @@ import type { FunctionUrlResult } from "../../functions/http";
 import { FaultProxy, startFaultProxy } from "../../tools/local/faultProxy";
 import { bodyBytes, bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, s3Event, urlEvent } from "../support/lambda";
 import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
+import { until } from "../support/poll";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 
@@ -125,23 +126,31 @@ describe("functions: S3 faults", function () {
     });
 
     describe("S3 slow", () => {
+        // What the proxy recorded, not the test's clock: each attempt the api made reached the proxy and
+        // was abandoned by the api — its connection closed — before the proxy's delay sent it on to S3.
         it("api answers 503 within the Lambda's remaining time, and the stalled PUT never lands", async () => {
+            const from = proxy.seen.length;
             proxy.setRules([{ match: (r) => r.method === "PUT", fault: { kind: "delay", ms: 2_500 } }]);
-            const started = Date.now();
             assert503(await put(viaProxy, "slow/doc", "payload", 1_500));
-            const took = Date.now() - started;
-            assert.ok(took < 1_500, `answered after ${took} ms`);
-            proxy.setRules([]);
-            await new Promise((resolve) => setTimeout(resolve, 3_000));
+            const puts = proxy.seen.slice(from).filter((r) => r.method === "PUT");
+            assert.ok(puts.length >= 1);
+            await until("the api's PUT connections to close", () => puts.every((r) => r.closedAt !== undefined), 2_000);
+            assert.deepStrictEqual(puts.map((r) => r.forwardedAt), puts.map(() => undefined), "no PUT reached S3");
+            const spanMs = Math.max(...puts.map((r) => r.closedAt!)) - puts[0].startedAt;
+            assert.ok(spanMs < 1_500, `the api held S3 requests open for ${spanMs} ms of its 1500`);
             assert.strictEqual(await exists("objects/slow/doc"), false);
         });
 
         it("ingest gives up within its budget with a retriable error, writing no manifest", async () => {
             await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/slow/ingest", Body: "x" }));
+            const from = proxy.seen.length;
             proxy.setRules([{ match: (r) => r.method === "GET" && r.path.includes("/objects/"), fault: { kind: "delay", ms: 5_000 } }]);
-            const started = Date.now();
             await assert.rejects(viaProxy.ingest(s3Event(primary.bucket, "objects/slow/ingest"), lambdaContext(3_000)), /ingest failed/);
-            assert.ok(Date.now() - started < 3_000);
+            const gets = proxy.seen.slice(from).filter((r) => r.method === "GET" && r.path.includes("/objects/"));
+            assert.ok(gets.length >= 1);
+            await until("ingest's GET connections to close", () => gets.every((r) => r.closedAt !== undefined), 2_000);
+            const spanMs = Math.max(...gets.map((r) => r.closedAt!)) - gets[0].startedAt;
+            assert.ok(spanMs < 3_000, `ingest held its GETs open for ${spanMs} ms of its 3000`);
             assert.strictEqual(await exists("manifests/slow/ingest"), false);
         });
     });
@@ -167,10 +176,16 @@ describe("functions: S3 faults", function () {
             const body = randomBytes(256 * 1024);
             await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/stall/doc", Body: body }));
             proxy.setRules([{ match: (r) => r.method === "GET" && r.path.endsWith("/objects/stall/doc"), fault: { kind: "stall", afterBytes: 100_000 } }]);
-            const started = Date.now();
+            const from = proxy.seen.length;
             assert503(await viaProxy.api(urlEvent("GET", "/objects/stall/doc"), lambdaContext(60_000)));
-            const took = Date.now() - started;
-            assert.ok(took >= 4_500 && took < 10_000, `answered after ${took} ms`);
+            const gets = proxy.seen.slice(from).filter((r) => r.path.endsWith("/objects/stall/doc"));
+            await until("the api's GET connections to close", () => gets.every((r) => r.closedAt !== undefined), 2_000);
+            // From the last byte the proxy sent to the api closing the connection: the socket timeout.
+            for (const get of gets) {
+                assert.strictEqual(get.bytes, 100_000);
+                const silentMs = get.closedAt! - get.endedAt!;
+                assert.ok(silentMs >= 4_500 && silentMs < 10_000, `the api waited ${silentMs} ms on a silent socket`);
+            }
         });
 
         it("ingest: a body cut short once is resumed from where it was cut, to the right digest", async () => {

@@ -8,6 +8,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { freePort } from "../../tools/local/emulator";
 import { GAPS } from "../../tools/local/gaps";
+import { until } from "../support/poll";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
@@ -21,14 +22,6 @@ function run(args: string[], env: Record<string, string> = {}): { child: ChildPr
     return { child, output: () => output, exited };
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 200));
-    }
-}
-
 describe("functions: npm start", function () {
     this.timeout(180_000);
 
@@ -36,7 +29,7 @@ describe("functions: npm start", function () {
         const [port, standbyPort] = [await freePort(), await freePort()];
         const app = run(["--port", String(port), "--standby-port", String(standbyPort), "--canary-interval", "2", "--replication-delay", "0.2"]);
         try {
-            await waitFor(() => app.output().includes("Ctrl-C stops everything."), 120_000, `the banner:\n${app.output()}`);
+            await until(`the banner:\n${app.output()}`, () => app.output().includes("Ctrl-C stops everything."), 120_000);
             const out = app.output();
             assert.match(out, /provisioned from the program/);
             for (const gap of GAPS) assert.ok(out.includes(`  - ${gap.summary}\n`), `the banner names the gap ${gap.id}`);
@@ -58,25 +51,25 @@ describe("functions: npm start", function () {
             assert.ok(Buffer.from(await (await fetch(`${primary}/objects/bin`)).arrayBuffer()).equals(binary));
 
             // ingest ran on the notification; replication reached the standby, whose ingest ran too.
-            await waitFor(async () => (await fetch(`${primary}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the primary's manifest");
-            await waitFor(async () => (await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the replica");
-            await waitFor(async () => (await fetch(`${standby}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000, "the standby's manifest");
+            await until("the primary's manifest", async () => (await fetch(`${primary}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000);
+            await until("the replica", async () => (await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`)).status === 200, 15_000);
+            await until("the standby's manifest", async () => (await fetch(`${standby}/manifests/notes/h%C3%A9llo.txt`)).status === 200, 15_000);
             // What curl --data-binary sends without -H: a form-typed body, stored exactly.
             assert.strictEqual((await fetch(`${primary}/objects/form`, { method: "PUT", body: "a=1&b=2", headers: { "content-type": "application/x-www-form-urlencoded" } })).status, 201);
             assert.strictEqual(await (await fetch(`${primary}/objects/form`)).text(), "a=1&b=2");
             // A delete reaches the standby.
-            await waitFor(async () => (await fetch(`${standby}/objects/form`)).status === 200, 15_000, "the form body's replica");
+            await until("the form body's replica", async () => (await fetch(`${standby}/objects/form`)).status === 200, 15_000);
             assert.strictEqual((await fetch(`${primary}/objects/form`, { method: "DELETE" })).status, 204);
-            await waitFor(async () => (await fetch(`${standby}/objects/form`)).status === 404, 15_000, "the delete on the standby");
+            await until("the delete on the standby", async () => (await fetch(`${standby}/objects/form`)).status === 404, 15_000);
             const refused = await fetch(`${standby}/objects/notes/h%C3%A9llo.txt`, { method: "PUT", body: "x" });
             assert.strictEqual(refused.status, 503);
             assert.strictEqual(refused.headers.get("x-tandem-primary-region"), "us-east-1");
 
             // The canaries measure a lag on both sides once a probe was replicated.
-            await waitFor(async () => ((await (await fetch(`${standby}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000, "the standby's lag");
-            await waitFor(async () => ((await (await fetch(`${primary}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000, "the primary's lag");
+            await until("the standby's lag", async () => ((await (await fetch(`${standby}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000);
+            await until("the primary's lag", async () => ((await (await fetch(`${primary}/health`)).json()) as { replicationLagSeconds: number | null }).replicationLagSeconds !== null, 20_000);
             // /health measures on demand; the canary publishes on its own timer, so its line may come later.
-            await waitFor(() => /"ReplicationLagSeconds":[\d.]+,"service":"tandem-canary"/.test(app.output()), 20_000, `a published lag:\n${app.output()}`);
+            await until(`a published lag:\n${app.output()}`, () => /"ReplicationLagSeconds":[\d.]+,"service":"tandem-canary"/.test(app.output()), 20_000);
 
             app.child.kill("SIGINT");
             assert.strictEqual(await app.exited, 0);

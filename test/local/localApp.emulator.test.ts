@@ -9,7 +9,7 @@ import { captureFunctionOutput } from "../support/lambda";
 import { clientConfig } from "../../tools/local/emulator";
 import { LocalApp, startLocalApp } from "../../tools/local/localApp";
 import { PREFIX } from "../../functions/contract";
-import { until } from "./poll";
+import { until } from "../support/poll";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 

@@ -2,7 +2,6 @@
 // same two calls with the bare SDK. api.p99.concurrent: 50 clients at once, PUT + GET of 1 KiB each,
 // through the local HTTP server of the Function URL (`npm start`'s), against the same load on the bare
 // SDK; the load runs in a process of its own for both.
-import { AddressInfo } from "net";
 import { apiCallbackFactory } from "../../functions/callbacks";
 import { startLambdaProcess } from "../bundle/bundle";
 import { functionEnv, MotoServer, RegionFixture, withEnv } from "../local/emulator";
@@ -37,7 +36,7 @@ export async function apiFigures(moto: MotoServer, fixture: RegionFixture, apiDi
     progress(`api: ${CLIENTS} clients at once, ${counts.rounds} PUT+GET each, through the local Function URL and with the bare SDK…`);
     const api = withEnv(env, apiCallbackFactory);
     const server = await serveFunctionUrl(0, api as never, "tandem-api", 10_000, () => undefined);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = server.endpoint;
     const worker = await startWorker(env);
     try {
         const bare = (await worker.request({ type: "put-get", bucket: fixture.bucket, iterations: counts.iterations, warmup: counts.warmup, size: SIZE })).latencies as number[];
@@ -58,6 +57,6 @@ export async function apiFigures(moto: MotoServer, fixture: RegionFixture, apiDi
         ];
     } finally {
         worker.stop();
-        await new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+        await server.close();
     }
 }

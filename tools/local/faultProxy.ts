@@ -8,8 +8,9 @@
 // what went over the wire rather than on how long something took.
 
 import * as http from "http";
-import type { AddressInfo, Socket } from "net";
+import type { Socket } from "net";
 import { performance } from "perf_hooks";
+import { listenOnLoopback, LoopbackServer } from "./loopback";
 
 export type Fault =
     /** Forward unchanged. */
@@ -54,6 +55,13 @@ export interface SeenRequest extends ProxiedRequest {
     startedAt: number;
     answeredAt?: number;
     endedAt?: number;
+    /** When it was sent on to the server (undefined: it never reached the server). */
+    forwardedAt?: number;
+    /**
+     * When its connection closed before the answer was complete, by either side: after `endedAt` for a
+     * stalled answer (the client gave up), without `forwardedAt` for a delayed one the client abandoned.
+     */
+    closedAt?: number;
     /** The status answered (undefined when the connection was dropped before an answer). */
     status?: number;
     /** Response body bytes written to the client. */
@@ -77,15 +85,12 @@ export interface FaultProxyOptions {
     burstBytes?: number;
 }
 
-export interface FaultProxy {
-    readonly endpoint: string;
-    readonly port: number;
+export interface FaultProxy extends LoopbackServer {
     /** Every request seen, with the fault applied and its answer. */
     readonly seen: SeenRequest[];
     /** The cap in force (undefined: none) and the bucket depth. */
     readonly bandwidth: { bytesPerSecond: number; burstBytes: number } | undefined;
     setRules(rules: FaultRule[]): void;
-    close(): Promise<void>;
 }
 
 const S3_ERROR_CODES: Record<number, string> = { 500: "InternalError", 503: "SlowDown", 403: "AccessDenied", 400: "InvalidRequest" };
@@ -143,7 +148,6 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     let rules: Array<FaultRule & { used: number }> = [];
     const seen: SeenRequest[] = [];
     const agent = new http.Agent({ keepAlive: true });
-    const sockets = new Set<Socket>();
     const connections = new WeakMap<Socket, { id: number; bucket?: TokenBucket }>();
     let connectionCount = 0;
     const rate = options.bytesPerSecond;
@@ -184,6 +188,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     function forward(request: http.IncomingMessage, response: http.ServerResponse, fault: Fault, record: SeenRequest): void {
         const headers = { ...request.headers, host: upstream.host };
         const bucket = connections.get(request.socket)?.bucket;
+        record.forwardedAt = performance.now();
         const out = http.request(
             { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, agent },
             (answer) => {
@@ -228,6 +233,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         const fault = pick(described);
         const record: SeenRequest = { ...described, fault: fault.kind, connection: connections.get(request.socket)?.id ?? 0, startedAt: performance.now(), bytes: 0 };
         seen.push(record);
+        response.on("close", () => {
+            if (!response.writableFinished) record.closedAt = performance.now();
+        });
         switch (fault.kind) {
             case "status": {
                 request.resume();
@@ -254,11 +262,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
                 return;
             }
             case "delay": {
-                let gone = false;
-                response.on("close", () => (gone = true));
                 request.pause();
                 setTimeout(() => {
-                    if (gone || request.socket.destroyed) return;
+                    if (record.closedAt !== undefined || request.socket.destroyed) return;
                     forward(request, response, fault, record);
                 }, fault.ms);
                 return;
@@ -268,25 +274,21 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         }
     });
     server.on("connection", (socket: Socket) => {
-        sockets.add(socket);
         connections.set(socket, { id: ++connectionCount, bucket: bandwidth && new TokenBucket(bandwidth.bytesPerSecond, bandwidth.burstBytes) });
-        socket.on("close", () => sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
+    const listening = await listenOnLoopback(server);
 
     return {
-        endpoint: `http://127.0.0.1:${port}`,
-        port,
+        endpoint: listening.endpoint,
+        port: listening.port,
         seen,
         bandwidth,
         setRules(next) {
             rules = next.map((rule) => ({ ...rule, used: 0 }));
         },
         async close() {
-            for (const socket of sockets) socket.destroy();
             agent.destroy();
-            await new Promise<void>((resolve) => server.close(() => resolve()));
+            await listening.close();
         },
     };
 }

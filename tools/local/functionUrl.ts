@@ -18,6 +18,7 @@
 import * as http from "http";
 import { randomUUID } from "crypto";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import { listenOnLoopback, LoopbackServer } from "./loopback";
 
 /** Largest invoke payload (the event JSON) Lambda accepts for a synchronous invocation. */
 export const MAX_REQUEST_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -92,7 +93,7 @@ function platformAnswer(response: http.ServerResponse, status: number, message: 
     response.writeHead(status, headers).end(JSON.stringify({ Message: message }));
 }
 
-export function serveFunctionUrl(port: number, api: FunctionUrlHandler, functionName: string, timeoutMs: number, log: (line: string) => void): Promise<http.Server> {
+export function serveFunctionUrl(port: number, api: FunctionUrlHandler, functionName: string, timeoutMs: number, log: (line: string) => void): Promise<LoopbackServer> {
     const server = http.createServer((request, response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -128,12 +129,7 @@ export function serveFunctionUrl(port: number, api: FunctionUrlHandler, function
             }
         });
     });
-    return new Promise((resolve, reject) => {
-        server.once("error", (error: NodeJS.ErrnoException) =>
-            reject(error.code === "EADDRINUSE" ? new Error(`port ${port} is already in use on 127.0.0.1; choose another with --port / --standby-port`) : error),
-        );
-        server.listen(port, "127.0.0.1", () => resolve(server));
-    });
+    return listenOnLoopback(server, port, "; choose another with --port / --standby-port");
 }
 
 /** What Lambda passes as the context: the request id, the name and the time left. */

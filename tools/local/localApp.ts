@@ -17,8 +17,6 @@ import { ReplicationConfig, ReplicationRecord, startReplication } from "./replic
 import { TREATMENT, TYPE } from "./resourceTypes";
 import { startS3Endpoint } from "./s3Endpoint";
 import { pollNotifications, runSchedules, schedulesOf } from "./triggers";
-import type { AddressInfo } from "net";
-import type * as http from "http";
 
 export interface LocalAppOptions {
     /** The primary's api port (0: any free port; `url` says which). */
@@ -144,9 +142,9 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
             const fn = stack.functions.find((f) => f.name === urls[0].inputs.functionName && f.region === regionOf(stack, urls[0]));
             const api = fn && functions.get(fn.arn);
             if (fn === undefined || api === undefined) throw new Error(`stack ${stack.stack}: the Function URL's function ${urls[0].inputs.functionName} is not registered`);
-            const server: http.Server = await serveFunctionUrl(port, api.handler as never, fn.name, fn.timeoutMs, options.log);
-            cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
-            return { region: fn.region, bucket: fn.environment[ENV.bucket], url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+            const server = await serveFunctionUrl(port, api.handler as never, fn.name, fn.timeoutMs, options.log);
+            cleanups.push(() => server.close());
+            return { region: fn.region, bucket: fn.environment[ENV.bucket], url: server.endpoint };
         }
         const primary = await serveApi(provisioned.primary, options.port);
         const standby = await serveApi(provisioned.standby, options.standbyPort);

@@ -15,7 +15,7 @@
 //   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-status.html).
 // Path-style requests only (http://127.0.0.1:PORT/bucket/key), as the SDK sends to an IP endpoint.
 import * as http from "http";
-import type { AddressInfo, Socket } from "net";
+import { listenOnLoopback, LoopbackServer } from "./loopback";
 import { xmlBlocks, xmlElement } from "./xml";
 
 export const META_CONTENT_TYPE = "x-amz-meta-tandem-local-content-type";
@@ -48,11 +48,7 @@ export interface S3EndpointHooks {
     replicationStatus(bucket: string, versionId: string): string | undefined;
 }
 
-export interface S3Endpoint {
-    readonly endpoint: string;
-    readonly port: number;
-    close(): Promise<void>;
-}
+export type S3Endpoint = LoopbackServer;
 
 interface Target {
     bucket?: string;
@@ -105,7 +101,6 @@ const header = (headers: http.IncomingHttpHeaders, name: string) => {
 export async function startS3Endpoint(motoEndpoint: string, hooks: S3EndpointHooks): Promise<S3Endpoint> {
     const upstream = new URL(motoEndpoint);
     const agent = new http.Agent({ keepAlive: true });
-    const sockets = new Set<Socket>();
 
     function written(t: Target, kind: Kind, status: number, headers: http.IncomingHttpHeaders, body: string): void {
         if (status < 200 || status > 299 || t.bucket === undefined) return;
@@ -175,19 +170,12 @@ export async function startS3Endpoint(motoEndpoint: string, hooks: S3EndpointHoo
         out.on("error", () => response.socket?.destroy());
         request.pipe(out);
     });
-    server.on("connection", (socket) => {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
+    const listening = await listenOnLoopback(server);
     return {
-        endpoint: `http://127.0.0.1:${port}`,
-        port,
+        ...listening,
         async close() {
-            for (const socket of sockets) socket.destroy();
             agent.destroy();
-            await new Promise<void>((resolve) => server.close(() => resolve()));
+            await listening.close();
         },
     };
 }

@@ -1,5 +1,5 @@
-// Waiting for something the local run does in the background: a bounded poll on a condition, never
-// an assertion on how long it took.
+// Waiting for something done in the background (the local run, the fault proxy seeing a connection
+// close): a bounded poll on a condition, never an assertion on how long it took.
 
 /** Resolves once `condition` holds; fails after `timeoutMs` naming what it waited for. */
 export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
