@@ -11,7 +11,7 @@ const hosts = new Map<HostMode, Promise<PolicyHost>>();
 export function sharedPolicyHost(mode: HostMode = defaultHostMode()): Promise<PolicyHost> {
     let host = hosts.get(mode);
     if (!host) {
-        host = PolicyHost.start({ mode });
+        host = PolicyHost.start({ mode }).then((started) => (started.unref(), started));
         // A host that failed to start fails the suites that await it, not the run.
         host.catch(() => undefined);
         hosts.set(mode, host);

@@ -184,6 +184,16 @@ export class PolicyHost {
         }
     }
 
+    /**
+     * Lets this process exit while the pack still runs (it is killed on exit): for a host shared by a
+     * whole test run, which may end without the hook that stops it (`mocha --dry-run`, a `--grep` that
+     * selects nothing).
+     */
+    unref(): void {
+        this.child.unref();
+        for (const pipe of [this.child.stdout, this.child.stderr]) (pipe as unknown as { unref?: () => void } | null)?.unref?.();
+    }
+
     /** What the pack process wrote to stderr (its logs and crash reports). */
     get stderrText(): string {
         return this.stderr.join("");

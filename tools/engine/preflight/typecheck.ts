@@ -70,7 +70,8 @@ export function typeCheck(root: string, project: Project): TypeCheckResult {
                 file: name,
                 message: `${name}${where ? `(${where.line + 1},${where.character + 1})` : ""}: error TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
             };
-        });    return { problems, inputs };
+        });
+    return { problems, inputs };
 }
 
 /** The installed dependencies' lockfile of the project (its own, or the nearest folder's above). */
