@@ -11,6 +11,8 @@ import { startWorker } from "./worker";
 
 const CLIENTS = 50;
 const SIZE = 1024;
+/** Rounds per client before the measured ones: every connection opened and every code path run once. */
+const WARMUP_ROUNDS = 2;
 
 export async function apiFigures(moto: MotoServer, fixture: RegionFixture, apiDir: string, counts: { iterations: number; warmup: number; rounds: number }, progress: (m: string) => void): Promise<Figure[]> {
     const env = functionEnv(moto.endpoint, fixture, "api");
@@ -34,29 +36,73 @@ export async function apiFigures(moto: MotoServer, fixture: RegionFixture, apiDi
     }
 
     progress(`api: ${CLIENTS} clients at once, ${counts.rounds} PUT+GET each, through the local Function URL and with the bare SDK…`);
-    const api = withEnv(env, apiCallbackFactory);
+    const handler_ = withEnv(env, apiCallbackFactory);
+    let inFlight = 0;
+    const api = async (...args: Parameters<typeof handler_>) => {
+        inFlight++;
+        try {
+            return await handler_(...args);
+        } finally {
+            inFlight--;
+        }
+    };
     const server = await serveFunctionUrl(0, api as never, "tandem-api", 10_000, () => undefined);
     const url = server.endpoint;
     const worker = await startWorker(env);
+    // The handler runs in this process and logs a line per request to stdout, as on Lambda; stdout is
+    // the figures', so its lines are counted here, and its errors reported, instead.
+    const functionLog = divertStdout();
     try {
         const bare = (await worker.request({ type: "put-get", bucket: fixture.bucket, iterations: counts.iterations, warmup: counts.warmup, size: SIZE })).latencies as number[];
         // Warm both paths, then measure each twice, interleaved.
-        const load = (target: object) => worker.request({ type: "concurrent", clients: CLIENTS, rounds: counts.rounds, size: SIZE, ...target }).then((r) => r.latencies as number[]);
-        await load({ url });
-        await load({ bucket: fixture.bucket });
+        const failures: string[] = [];
+        const load = (target: object, rounds = counts.rounds) =>
+            worker.request({ type: "concurrent", clients: CLIENTS, rounds, size: SIZE, ...target }).then((r) => {
+                failures.push(...((r.failures as string[] | undefined) ?? []));
+                return r.latencies as number[];
+            });
+        await load({ url }, WARMUP_ROUNDS);
+        await load({ bucket: fixture.bucket }, WARMUP_ROUNDS);
+        failures.length = 0;
         const through: number[] = [];
         const bareConcurrent: number[] = [];
         for (let pass = 0; pass < 2; pass++) {
             through.push(...(await load({ url })));
             bareConcurrent.push(...(await load({ bucket: fixture.bucket })));
         }
+        const failed = new Map<string, number>();
+        for (const f of failures) failed.set(f, (failed.get(f) ?? 0) + 1);
+        progress(`api: under load, ${failures.length} of ${through.length} PUT+GET rounds through the api failed${failures.length > 0 ? ` (${[...failed].map(([what, n]) => `${n}× ${what}`).join(", ")})` : ""}`);
         return [
             figure("api.p50", percentile(handler, 50), "ms", percentile(bare, 50), "the same PUT and GET with the bare SDK"),
             figure("api.p99", percentile(handler, 99), "ms", percentile(bare, 99), "the same PUT and GET with the bare SDK"),
             figure("api.p99.concurrent", percentile(through, 99), "ms", percentile(bareConcurrent, 99), `${CLIENTS} clients at once on the bare SDK`),
+            figure("api.failedRounds.concurrent", failures.length, "rounds", through.length, "the rounds measured"),
         ];
     } finally {
         worker.stop();
+        while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        const { lines, errors } = functionLog.restore();
+        progress(`api: the handler logged ${lines} lines, ${errors.length} at level ERROR${errors.length > 0 ? `; the first: ${errors[0].slice(0, 400)}` : ""}`);
         await server.close();
     }
+}
+
+function divertStdout(): { restore(): { lines: number; errors: string[] } } {
+    const write = process.stdout.write;
+    let lines = 0;
+    const errors: string[] = [];
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+        for (const line of String(chunk).split("\n").filter((l) => l !== "")) {
+            lines++;
+            if (line.includes('"level":"ERROR"')) errors.push(line);
+        }
+        return true;
+    }) as typeof process.stdout.write;
+    return {
+        restore() {
+            process.stdout.write = write;
+            return { lines, errors };
+        },
+    };
 }

@@ -62,7 +62,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
                 if (args.powertools) figures.push(powertoolsRequire(quick ? 5 : 21, cold.find((f) => f.name === "coldInit.vsEmpty.api")!.baseline));
             }
             if (wanted("ingest")) figures.push(...(await ingestFigures(moto, primary, dirs.get("ingest")!, quick ? 1 : 7, progress)));
-            if (wanted("api")) figures.push(...(await apiFigures(moto, primary, dirs.get("api")!, quick ? { iterations: 60, warmup: 10, rounds: 10 } : { iterations: 400, warmup: 40, rounds: 40 }, progress)));
+            if (wanted("api")) figures.push(...(await apiFigures(moto, primary, dirs.get("api")!, quick ? { iterations: 60, warmup: 10, rounds: 10 } : { iterations: 400, warmup: 40, rounds: 10 }, progress)));
         }
         if (wanted("plan")) figures.push(...(await planFigures(progress)));
     } finally {

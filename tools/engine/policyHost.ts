@@ -15,6 +15,9 @@ import { parseExemption } from "../../policy/lib/exemptions";
 import { ANCHOR_TAG, EXEMPTIONS_LISTED, Pillar, PILLAR_TAG } from "../../policy/lib/metadata";
 import { Inventory, RecordedResource, ROOT } from "./evaluate";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, parsePolicyConfig, PolicyConfig, PolicySchema, reconcilePolicyConfig } from "./policyConfig";
+import { encodeStringsInOneBlock } from "./protobufStrings";
+
+encodeStringsInOneBlock();
 
 const grpc = require("@grpc/grpc-js");
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
