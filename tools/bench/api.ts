@@ -36,12 +36,13 @@ export async function apiFigures(moto: MotoServer, fixture: RegionFixture, apiDi
     }
 
     progress(`api: ${CLIENTS} clients at once, ${counts.rounds} PUT+GET each, through the local Function URL and with the bare SDK…`);
-    const handler_ = withEnv(env, apiCallbackFactory);
+    const apiHandler = withEnv(env, apiCallbackFactory);
+    // Counted so that the function's last log lines are in before stdout is given back.
     let inFlight = 0;
-    const api = async (...args: Parameters<typeof handler_>) => {
+    const api = async (...args: Parameters<typeof apiHandler>) => {
         inFlight++;
         try {
-            return await handler_(...args);
+            return await apiHandler(...args);
         } finally {
             inFlight--;
         }
