@@ -42,6 +42,11 @@ describe("engine: protobuf strings written in one block", () => {
         for (const [what, value] of Object.entries(wellFormed)) assert.equal(read[what], value, what);
     });
 
+    it("patches the google-protobuf that @pulumi/pulumi's gRPC messages are built with (not a copy beside it)", () => {
+        const sdk = require.resolve("@pulumi/pulumi");
+        assert.equal(require.resolve("google-protobuf", { paths: [sdk] }), require.resolve("google-protobuf"));
+    });
+
     it("is applied once however often it is called", () => {
         assert.notEqual(BinaryWriter.prototype.writeString, originalStringWriter(), "the writer in use is the one-block one");
         encodeStringsInOneBlock();
