@@ -44,7 +44,7 @@ describe("npm run plan, and long outputs through a real pipe", function () {
 
     it("every npm script tool runs through that runner", () => {
         const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-        const tools = Object.entries(scripts).map(([name, command]) => [name, /^ts-node -T (\S+\.ts)$/.exec(command)?.[1]] as const).filter(([, file]) => file);
+        const tools = Object.entries(scripts).map(([name, command]) => [name, /^node -r \.\/tools\/transpile\/register\.js (\S+\.ts)$/.exec(command)?.[1]] as const).filter(([, file]) => file);
         assert.ok(tools.length >= 8, "the tools are found");
         for (const [name, file] of tools) {
             assert.match(fs.readFileSync(path.join(ROOT, file!), "utf8"), /^runCli\(module, /m, `npm run ${name} (${file}) does not end in runCli`);

@@ -8,13 +8,13 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { freePort } from "../../tools/local/emulator";
 import { GAPS } from "../../tools/local/gaps";
+import { typescriptArgs } from "../../tools/transpile/command";
 import { until } from "../support/poll";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
 
 function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, [TS_NODE, "-T", "tools/local/start.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, typescriptArgs("tools/local/start.ts", args), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (output += c.toString()));

@@ -11,7 +11,7 @@ const cliHost = sharedPolicyHost("cli");
 describe("policy pack under the CLI's own analyzer entry (run-policy-pack)", function () {
     it("type-checks, serves the same policies and passes the dr stack", async function () {
         this.timeout(180_000);
-        const [cli, light] = await Promise.all([cliHost, sharedPolicyHost("ts-node")]);
+        const [cli, light] = await Promise.all([cliHost, sharedPolicyHost("transpiled")]);
         assert.deepEqual(cli.info, light.info);
         const report = await cli.run(await evaluateStack("dr"));
         assert.equal(report.mandatoryCount, 0);

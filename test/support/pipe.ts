@@ -2,11 +2,11 @@
 // late, so the pipe's 64 KiB buffer fills and the tool must wait for it to drain before exiting.
 import { execFile } from "child_process";
 import { ROOT } from "../../tools/engine/evaluate";
+import { typescriptArgs } from "../../tools/transpile/command";
 
-const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
 
 export function throughSlowPipe(tool: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const command = [process.execPath, TS_NODE, "-T", tool, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const command = [process.execPath, ...typescriptArgs(tool, args)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
     // PIPESTATUS keeps the tool's own exit code; the reader sleeps before draining.
     const script = `${command} | (sleep 1; cat); exit \${PIPESTATUS[0]}`;
     return new Promise((resolve) => {

@@ -7,10 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../bundle/bundle";
 import { evaluateStack } from "../engine/evaluate";
+import { typescriptArgs } from "../transpile/command";
 import { Figure, figure } from "./figures";
 
 const PROJECT = path.join(__dirname, "largeStack");
-const TS_NODE = require.resolve("ts-node/dist/bin.js", { paths: [REPO_ROOT] });
 const MB = 1e6;
 
 /** Resident bytes of a process and its descendants, from /proc (Linux). */
@@ -40,7 +40,7 @@ interface PlanRun {
 async function planRun(stack: string): Promise<PlanRun> {
     const resources = (await evaluateStack(stack, { root: PROJECT })).resources.length;
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [TS_NODE, "-T", path.join(REPO_ROOT, "tools", "engine", "plan.ts"), "--project", PROJECT, "--stack", stack, "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, typescriptArgs(path.join(REPO_ROOT, "tools", "engine", "plan.ts"), ["--project", PROJECT, "--stack", stack, "--json"]), { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 25);
     let stderr = "";

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import AdmZip from "adm-zip";
+import { typescriptArgs } from "../transpile/command";
 import { RUNTIME_PROVIDED_PACKAGES } from "../../functions/callbacks";
 import type { BuiltArchive } from "./buildArchives";
 
@@ -20,11 +21,10 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Builds the given variants (see buildArchives.ts) into outDir, in a child process. */
 export function buildArchives(variants: string[], outDir: string): Promise<BuiltArchive[]> {
-    const tsNode = require.resolve("ts-node/dist/bin.js", { paths: [REPO_ROOT] });
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
-            [tsNode, "-T", path.join(REPO_ROOT, "tools", "bundle", "buildArchives.ts"), outDir, ...variants],
+            typescriptArgs(path.join(REPO_ROOT, "tools", "bundle", "buildArchives.ts"), [outDir, ...variants]),
             { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PULUMI_CONFIG: "{}" } },
             (error, stdout, stderr) => {
                 if (error) {

@@ -15,6 +15,7 @@ import { parseExemption } from "../../policy/lib/exemptions";
 import { ANCHOR_TAG, EXEMPTIONS_LISTED, Pillar, PILLAR_TAG } from "../../policy/lib/metadata";
 import { Inventory, RecordedResource, ROOT } from "./evaluate";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, parsePolicyConfig, PolicyConfig, PolicySchema, reconcilePolicyConfig } from "./policyConfig";
+import { typescriptArgs } from "../transpile/command";
 import { encodeStringsInOneBlock } from "./protobufStrings";
 
 encodeStringsInOneBlock();
@@ -118,11 +119,11 @@ export interface RunOptions {
 }
 
 /** How the pack process is started: like the CLI (its run-policy-pack entry, type-checked) or lighter. */
-export type HostMode = "cli" | "ts-node";
+export type HostMode = "cli" | "transpiled";
 
-/** `ts-node`, unless TANDEM_POLICY_HOST=cli asks for the CLI's own entry. */
+/** `transpiled`, unless TANDEM_POLICY_HOST=cli asks for the CLI's own entry. */
 export function defaultHostMode(): HostMode {
-    return process.env.TANDEM_POLICY_HOST === "cli" ? "cli" : "ts-node";
+    return process.env.TANDEM_POLICY_HOST === "cli" ? "cli" : "transpiled";
 }
 
 export class PolicyHost {
@@ -134,19 +135,20 @@ export class PolicyHost {
     ) {}
 
     /**
-     * Starts the pack. `ts-node` (default) runs `node -r ts-node/register index.ts` (transpile only;
-     * `npx tsc` type-checks the pack); `cli` runs @pulumi/pulumi's run-policy-pack entry exactly as
-     * `pulumi preview --policy-pack` does, including its type-checking ts-node setup.
+     * Starts the pack. `transpiled` (default) runs `node -r tools/transpile/register.js index.ts`
+     * (transpile only, kept between runs; `npm run lint` type-checks the pack); `cli` runs
+     * @pulumi/pulumi's run-policy-pack entry exactly as `pulumi preview --policy-pack` does, including
+     * its type-checking ts-node setup.
      */
     static async start(options: { packDir?: string; mode?: HostMode } = {}): Promise<PolicyHost> {
         const packDir = options.packDir ?? PACK_DIR;
         const mode = options.mode ?? defaultHostMode();
         const args = mode === "cli"
             ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
-            : ["-r", "ts-node/register", "index.ts"];
+            : typescriptArgs("index.ts");
         const child = spawn(process.execPath, args, {
             cwd: packDir,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json"), ...(mode === "ts-node" ? { TS_NODE_TRANSPILE_ONLY: "true" } : {}) },
+            env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
             stdio: ["ignore", "pipe", "pipe"],
         });
         const stderr: string[] = [];

@@ -9,9 +9,14 @@ import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
+import type * as TypeScript from "typescript";
+import { typescriptArgs } from "../../transpile/command";
 import { entryPoint, Project } from "./project";
 import { Problem } from "./rules";
+
+/** The compiler, loaded only to check: the plan's own process needs no more than its version. */
+const typescript = (): typeof TypeScript => require("typescript");
+const TYPESCRIPT_VERSION: string = require("typescript/package.json").version;
 
 /** Whether the runtime would skip type-checking, and why. */
 export function transpileOnlyReason(root: string, project: Project, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -38,7 +43,16 @@ function tsconfigPath(root: string, project: Project): string {
 
 function readTsconfig(root: string, project: Project): any {
     const file = tsconfigPath(root, project);
-    return fs.existsSync(file) ? ts.parseConfigFileTextToJson(file, fs.readFileSync(file, "utf8")).config : undefined;
+    if (!fs.existsSync(file)) {
+        return undefined;
+    }
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return JSON.parse(text);
+    } catch {
+        // Comments or trailing commas: tsconfig's own dialect.
+        return typescript().parseConfigFileTextToJson(file, text).config;
+    }
 }
 
 export interface TypeCheckResult {
@@ -49,8 +63,9 @@ export interface TypeCheckResult {
 
 /** Type errors in the program, as ts-node would report them (empty when it type-checks), in this process. */
 export function typeCheck(root: string, project: Project): TypeCheckResult {
+    const ts = typescript();
     const file = tsconfigPath(root, project);
-    let options: ts.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS };
+    let options: TypeScript.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS };
     if (fs.existsSync(file)) {
         const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
         if (parsed) {
@@ -87,7 +102,7 @@ const CACHE_VERSION = 1;
 
 /** A digest of what a verdict depends on: the files read, the dependencies installed, the compiler. */
 function digestOf(root: string, inputs: string[]): string | undefined {
-    const hash = createHash("sha256").update(`${CACHE_VERSION}\0${ts.version}\0`);
+    const hash = createHash("sha256").update(`${CACHE_VERSION}\0${TYPESCRIPT_VERSION}\0`);
     for (const file of [...inputs, lockfile(root)].filter((f): f is string => f !== undefined).sort()) {
         if (!fs.existsSync(file)) return undefined;
         hash.update(file).update("\0").update(fs.readFileSync(file)).update("\0");
@@ -118,9 +133,8 @@ export async function typeCheckInChild(root: string): Promise<Problem[]> {
     if (kept !== undefined) {
         return kept;
     }
-    const tsNode = require.resolve("ts-node/dist/bin.js");
     const output = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [tsNode, "-T", path.join(__dirname, "typecheckWorker.ts"), root], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(process.execPath, typescriptArgs(path.join(__dirname, "typecheckWorker.ts"), [root]), { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (error) reject(new Error(`the type check failed to run: ${stderr || error.message}`));
             else resolve(stdout);
         });

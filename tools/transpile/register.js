@@ -1,0 +1,100 @@
+// Loads TypeScript files the way `ts-node --transpile-only` does (TypeScript's transpileModule with
+// the project's compiler options, syntax errors reported), but keeps each file's output in
+// node_modules/.cache/tandem-transpile, keyed by the TypeScript version, the tsconfig text and the
+// file's path and text. ts-node loads the compiler and transpiles every file again in every process
+// (about 1.5 s and 50 MB per process for the plan, the pack and the test run); once the cache is warm,
+// a process loads no compiler at all. The output is TypeScript's own, so the functions Pulumi
+// serializes into Lambda archives are the same text either way (test/transpile/register.test.ts).
+//
+// Used as `node -r ./tools/transpile/register.js <file.ts>` (the npm scripts, the pack host, mocha).
+// The project is ts-node's: TS_NODE_PROJECT, else the nearest tsconfig.json above the working folder
+// (else this repository's).
+// Plain JavaScript on purpose: it is what makes TypeScript loadable.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+/** ts-node's default ignoreDiagnostics: not errors of the file itself. */
+const IGNORED_DIAGNOSTICS = new Set([6059, 18002, 18003]);
+
+function findProject() {
+    if (process.env.TS_NODE_PROJECT) {
+        return path.resolve(process.env.TS_NODE_PROJECT);
+    }
+    for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+        const candidate = path.join(dir, "tsconfig.json");
+        if (fs.existsSync(candidate)) {
+            return candidate;
+        }
+        if (path.dirname(dir) === dir) {
+            // Run from outside any project: the tools' own.
+            return path.join(__dirname, "..", "..", "tsconfig.json");
+        }
+    }
+}
+
+const project = findProject();
+const typescriptPath = require.resolve("typescript", { paths: [path.dirname(project), __dirname] });
+const typescriptVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(typescriptPath), "..", "package.json"), "utf8")).version;
+const projectText = fs.readFileSync(project, "utf8");
+const cacheDir = path.join(__dirname, "..", "..", "node_modules", ".cache", "tandem-transpile");
+const projectKey = crypto.createHash("sha256").update(`${typescriptVersion}\0${project}\0${projectText}`).digest();
+
+let compiler;
+
+/** TypeScript and the project's options, loaded on the first file not yet in the cache. */
+function loadCompiler() {
+    if (compiler === undefined) {
+        const ts = require(typescriptPath);
+        const parsed = ts.getParsedCommandLineOfConfigFile(project, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => {
+            throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        } });
+        // As ts-node: an emit the runtime can load, with the source map inline for stack traces.
+        const options = { ...parsed.options, sourceMap: false, inlineSourceMap: true, inlineSources: true, declaration: false, declarationMap: false, noEmit: false, emitDeclarationOnly: false };
+        delete options.outDir;
+        delete options.out;
+        delete options.outFile;
+        delete options.tsBuildInfoFile;
+        compiler = { ts, options };
+    }
+    return compiler;
+}
+
+function transpile(source, filename) {
+    const { ts, options } = loadCompiler();
+    const result = ts.transpileModule(source, { fileName: filename, compilerOptions: options, reportDiagnostics: true });
+    const errors = (result.diagnostics ?? []).filter((d) => !IGNORED_DIAGNOSTICS.has(d.code));
+    if (errors.length > 0) {
+        const host = { getCurrentDirectory: () => process.cwd(), getCanonicalFileName: (f) => f, getNewLine: () => "\n" };
+        throw new Error(`⨯ Unable to compile TypeScript:\n${ts.formatDiagnostics(errors, host)}`);
+    }
+    return result.outputText;
+}
+
+/** The file's JavaScript: from the cache, else transpiled and kept (written whole, then renamed in). */
+function compiled(source, filename) {
+    const key = crypto.createHash("sha256").update(projectKey).update(`\0${filename}\0`).update(source).digest("hex");
+    const file = path.join(cacheDir, key.slice(0, 2), `${key}.js`);
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        const output = transpile(source, filename);
+        try {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            const partial = `${file}.${process.pid}.tmp`;
+            fs.writeFileSync(partial, output);
+            fs.renameSync(partial, file);
+        } catch {
+            // A read-only checkout still runs, only without the cache.
+        }
+        return output;
+    }
+}
+
+require.extensions[".ts"] = (module, filename) => {
+    module._compile(compiled(fs.readFileSync(filename, "utf8"), filename), filename);
+};
+process.setSourceMapsEnabled(true);
+
+module.exports = { compiled, project };
