@@ -3,7 +3,10 @@
 // It only constructs the pack (which starts the gRPC server the engine talks to); the rules live in
 // ./rules so the tests and the offline runner (npm run plan) can load them without serving.
 import { PolicyPack } from "@pulumi/policy";
+import { shareDeserializedProperties } from "./lib/sharedProperties";
 import { policies } from "./rules";
+
+shareDeserializedProperties();
 
 new PolicyPack("tandem", {
     description: "Well-Architected rules for Tandem, the two-region serverless document store: S3, KMS, IAM, Lambda, SQS, SNS and CloudWatch, with relations between resources followed through dependencies.",

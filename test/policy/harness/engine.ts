@@ -15,6 +15,7 @@
 import { createRequire } from "module";
 import * as path from "path";
 import type { TandemPolicy } from "../../../policy/lib/rule";
+import { shareDeserializedProperties } from "../../../policy/lib/sharedProperties";
 
 export const PACK_DIR = path.join(__dirname, "..", "..", "..", "policy");
 /** Modules as the pack's own files resolve them (policy/node_modules first). */
@@ -25,6 +26,8 @@ const proxy = packRequire("@pulumi/policy/proxy") as {
     unknownStringValue: string;
 };
 const deserialize = packRequire("@pulumi/policy/deserialize") as { deserializeProperties(struct: any, proxySecrets: boolean): Record<string, any> };
+// As the served pack (policy/index.ts): one deserialization per Struct, read by every rule.
+shareDeserializedProperties();
 const { Struct } = packRequire("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): any } };
 
 /** What the engine sends for a value not known yet. */
@@ -120,7 +123,7 @@ function structOf(wire: Record<string, unknown>): any {
     return struct;
 }
 
-/** Properties as the server hands them to a policy: Struct → deserializeProperties → unknownCheckingProxy (anew for each policy, as the server does). */
+/** Properties as the server hands them to a policy: Struct → deserializeProperties (shared) → unknownCheckingProxy (anew for each policy, as the server does). */
 function engineProps(wire: Record<string, unknown>): Record<string, any> {
     return proxy.unknownCheckingProxy(deserialize.deserializeProperties(structOf(wire), false));
 }
@@ -212,7 +215,7 @@ export async function runPolicies(policies: TandemPolicy[], resources: EngineRes
             continue;
         }
         const reportLevel: Level = level === "remediate" ? "mandatory" : level;
-        // The server deserializes every resource anew for each stack policy; so do we.
+        // The server builds every resource anew for each stack policy (its properties are shared); so do we.
         const objects = new Map<string, any>();
         for (const r of resources) {
             const props = engineProps(r.state);
