@@ -263,21 +263,22 @@ export class PolicyHost {
         const analyzeOne = async (r: RecordedResource) => {
             const options = resourceOptions(r);
             let inputs = engineProperties(structJs(r.serializedInputs));
-            let struct = Struct.fromJavaScript(inputs);
-            const remediated = await call(this.client, "remediate", analyzeRequest(r, struct, options, providerOf(r)));
+            // Remediate and Analyze take the same request; it is encoded again only if a remediation changed the inputs.
+            let request = analyzeRequest(r, Struct.fromJavaScript(inputs), options, providerOf(r)).serializeBinary();
+            const remediated = await callEncoded(this.client, "remediate", request);
             countNotApplicable(remediated.getNotApplicableList());
             for (const rem of remediated.getRemediationsList()) {
                 if (rem.getDiagnostic()) {
                     violations.push({ policy: rem.getPolicyname(), level: "advisory", urn: r.urn, message: rem.getDiagnostic() });
                 }
                 if (rem.hasProperties()) {
-                    struct = rem.getProperties();
-                    inputs = struct.toJavaScript();
+                    request = analyzeRequest(r, rem.getProperties(), options, providerOf(r)).serializeBinary();
+                    inputs = rem.getProperties().toJavaScript();
                     remediations.push({ policy: rem.getPolicyname(), urn: r.urn, properties: inputs });
                 }
             }
             finalInputs.set(r.urn, inputs);
-            const analyzed = await call(this.client, "analyze", analyzeRequest(r, struct, options, providerOf(r)));
+            const analyzed = await callEncoded(this.client, "analyze", request);
             countNotApplicable(analyzed.getNotApplicableList());
             violations.push(...analyzed.getDiagnosticsList().map((d: any) => this.violation(d, r.urn)));
         };
@@ -382,6 +383,13 @@ export class PolicyHost {
 
 function call(client: any, method: string, request: unknown): Promise<any> {
     return new Promise((resolve, reject) => client[method](request, (err: Error | null, response: any) => (err ? reject(err) : resolve(response))));
+}
+
+/** A unary call whose request is already encoded (grpc-js sends the bytes as they are). */
+function callEncoded(client: any, method: "remediate" | "analyze", request: Uint8Array): Promise<any> {
+    const { path: rpcPath, responseDeserialize } = analyzerRpc.AnalyzerService[method];
+    const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return new Promise((resolve, reject) => client.makeUnaryRequest(rpcPath, asBuffer, responseDeserialize, request, (err: Error | null, response: any) => (err ? reject(err) : resolve(response))));
 }
 
 function packInfo(ai: any): PackInfo {
