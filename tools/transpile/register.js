@@ -92,9 +92,17 @@ function compiled(source, filename) {
     }
 }
 
+/** What each loaded file ran as, for stack traces. */
+const loaded = new Map();
+
 require.extensions[".ts"] = (module, filename) => {
-    module._compile(compiled(fs.readFileSync(filename, "utf8"), filename), filename);
+    const output = compiled(fs.readFileSync(filename, "utf8"), filename);
+    loaded.set(filename, output);
+    module._compile(output, filename);
 };
-process.setSourceMapsEnabled(true);
+
+// Stack traces through the inline source maps, read only when a trace is formatted (as under ts-node;
+// Node's own source map support would read every dependency's map as it loads).
+require("@cspotcode/source-map-support").install({ environment: "node", retrieveFile: (file) => loaded.get(file) ?? "" });
 
 module.exports = { compiled, project };
