@@ -9,6 +9,7 @@ import { PILLARS } from "../../policy/lib/metadata";
 import { choiceFlag, Io, parseCommandArgs, runCli, UsageError } from "../cli";
 import { accountNeeds } from "./accountNeeds";
 import { evaluateStack, Inventory, ROOT, STACKS } from "./evaluate";
+import { growHeapByHalf } from "./heapGrowth";
 import { readPolicyConfigFile } from "./policyConfig";
 import { PolicyHost, PolicyReport } from "./policyHost";
 import { plainValue } from "./plainValues";
@@ -188,4 +189,7 @@ export async function plan(argv: string[], io: Io, options: { host?: Promise<Pol
     return exitCode;
 }
 
-runCli(module, (argv, io) => plan(argv, io));
+runCli(module, (argv, io) => {
+    growHeapByHalf();
+    return plan(argv, io);
+});

@@ -16,6 +16,7 @@ import { ANCHOR_TAG, EXEMPTIONS_LISTED, Pillar, PILLAR_TAG } from "../../policy/
 import { Inventory, RecordedResource, ROOT } from "./evaluate";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, parsePolicyConfig, PolicyConfig, PolicySchema, reconcilePolicyConfig } from "./policyConfig";
 import { typescriptArgs } from "../transpile/command";
+import { HEAP_GROWTH_FLAG } from "./heapGrowth";
 import { encodeStringsInOneBlock } from "./protobufStrings";
 
 encodeStringsInOneBlock();
@@ -136,7 +137,8 @@ export class PolicyHost {
 
     /**
      * Starts the pack. `transpiled` (default) runs `node -r tools/transpile/register.js index.ts`
-     * (transpile only, kept between runs; `npm run lint` type-checks the pack); `cli` runs
+     * (transpile only, kept between runs; `npm run lint` type-checks the pack; heap grown as
+     * ./heapGrowth.ts says); `cli` runs
      * @pulumi/pulumi's run-policy-pack entry exactly as `pulumi preview --policy-pack` does, including
      * its type-checking ts-node setup.
      */
@@ -145,7 +147,7 @@ export class PolicyHost {
         const mode = options.mode ?? defaultHostMode();
         const args = mode === "cli"
             ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
-            : typescriptArgs("index.ts");
+            : [HEAP_GROWTH_FLAG, ...typescriptArgs("index.ts")];
         const child = spawn(process.execPath, args, {
             cwd: packDir,
             env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
