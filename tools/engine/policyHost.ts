@@ -10,6 +10,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { BinaryWriter } from "google-protobuf";
 import * as yaml from "js-yaml";
 import { parseExemption } from "../../policy/lib/exemptions";
 import { ANCHOR_TAG, EXEMPTIONS_LISTED, Pillar, PILLAR_TAG } from "../../policy/lib/metadata";
@@ -260,7 +261,15 @@ export class PolicyHost {
         const countNotApplicable = (list: any[]) => list.forEach((na) => {
             notApplicable[na.getPolicyName()] = (notApplicable[na.getPolicyName()] ?? 0) + 1;
         });
-        const finalInputs = new Map<string, Record<string, unknown>>();
+        // Each resource as AnalyzeStack will carry it (its outputs, over them its final inputs), encoded
+        // while the pack analyzes it rather than all at once at the end.
+        const forStack = new Map<string, Uint8Array>();
+        const encodeForStack = (r: RecordedResource, inputs: Record<string, unknown>, options: any) => {
+            const outputs = { ...engineProperties(structJs(r.serializedState)), ...inputs };
+            const encoded = stackResource(r, Struct.fromJavaScript(outputs), options, providerOf(r)).serializeBinary();
+            forStack.set(r.urn, encoded);
+            return encoded;
+        };
 
         const analyzeOne = async (r: RecordedResource) => {
             const options = resourceOptions(r);
@@ -279,8 +288,9 @@ export class PolicyHost {
                     remediations.push({ policy: rem.getPolicyname(), urn: r.urn, properties: inputs });
                 }
             }
-            finalInputs.set(r.urn, inputs);
-            const analyzed = await callEncoded(this.client, "analyze", request);
+            const analyzing = callEncoded(this.client, "analyze", request);
+            encodeForStack(r, inputs, options);
+            const analyzed = await analyzing;
             countNotApplicable(analyzed.getNotApplicableList());
             violations.push(...analyzed.getDiagnosticsList().map((d: any) => this.violation(d, r.urn)));
         };
@@ -293,12 +303,8 @@ export class PolicyHost {
             },
             finish: async (inventory) => {
                 await queue.drained();
-                const stackRequest = new proto.AnalyzeStackRequest();
-                stackRequest.setResourcesList(inventory.resources.map((r) => {
-                    const outputs = { ...engineProperties(structJs(r.serializedState)), ...(finalInputs.get(r.urn) ?? {}) };
-                    return stackResource(r, Struct.fromJavaScript(outputs), resourceOptions(r), providerOf(r));
-                }));
-                const analyzedStack = await call(this.client, "analyzeStack", stackRequest);
+                const resources = inventory.resources.map((r) => forStack.get(r.urn) ?? encodeForStack(r, {}, resourceOptions(r)));
+                const analyzedStack = await callEncoded(this.client, "analyzeStack", analyzeStackRequest(resources));
                 countNotApplicable(analyzedStack.getNotApplicableList());
                 violations.push(...analyzedStack.getDiagnosticsList().map((d: any) => this.violation(d, "")));
                 return this.report(inventory, config, violations, remediations, notApplicable);
@@ -388,7 +394,7 @@ function call(client: any, method: string, request: unknown): Promise<any> {
 }
 
 /** A unary call whose request is already encoded (grpc-js sends the bytes as they are). */
-function callEncoded(client: any, method: "remediate" | "analyze", request: Uint8Array): Promise<any> {
+function callEncoded(client: any, method: "remediate" | "analyze" | "analyzeStack", request: Uint8Array): Promise<any> {
     const { path: rpcPath, responseDeserialize } = analyzerRpc.AnalyzerService[method];
     const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return new Promise((resolve, reject) => client.makeUnaryRequest(rpcPath, asBuffer, responseDeserialize, request, (err: Error | null, response: any) => (err ? reject(err) : resolve(response))));
@@ -576,6 +582,16 @@ function described<T>(message: T, r: RecordedResource, properties: any, options:
 
 function analyzeRequest(r: RecordedResource, properties: any, options: any, provider: any): any {
     return described(new proto.AnalyzeRequest(), r, properties, options, provider);
+}
+
+/**
+ * An AnalyzeStackRequest (`repeated AnalyzerResource resources = 1`) from its resources already
+ * encoded: an embedded message is written on the wire as length-delimited bytes, like a bytes field.
+ */
+export function analyzeStackRequest(resources: Uint8Array[]): Uint8Array {
+    const writer = new BinaryWriter();
+    resources.forEach((r) => writer.writeBytes(1, r));
+    return writer.getResultBuffer();
 }
 
 function stackResource(r: RecordedResource, outputs: any, options: any, provider: any): any {
