@@ -9,7 +9,7 @@ import * as path from "path";
 import { ROOT } from "../../tools/engine/evaluate";
 import { REGISTER } from "../../tools/transpile/command";
 
-const { compiled } = require(REGISTER) as { compiled(source: string, filename: string): string };
+const { cacheDir, compiled, pruneUnused } = require(REGISTER) as { cacheDir: string; compiled(source: string, filename: string): string; pruneUnused(now?: number): void };
 
 /** Code without the source map comment (ts-node and the hook attach theirs differently). */
 const code = (js: string) => js.replace(/^\/\/# sourceMappingURL=.*$/m, "").trimEnd();
@@ -65,5 +65,30 @@ describe("transpile hook (tools/transpile/register.js)", () => {
         assert.equal(result.code, 1);
         assert.match(result.stderr, /a triangle/);
         assert.ok(result.stderr.includes(`${file}:5:`), result.stderr);
+    });
+
+    it("drops kept output nobody read for 30 days, checking at most once a day", () => {
+        const DAY = 24 * 3600 * 1000;
+        const entries = path.join(cacheDir, "zz");
+        fs.mkdirSync(entries, { recursive: true });
+        const [stale, recent] = [path.join(entries, "stale-test-entry.js"), path.join(entries, "recent-test-entry.js")];
+        for (const file of [stale, recent]) fs.writeFileSync(file, "");
+        const old = new Date(Date.now() - 40 * DAY);
+        fs.utimesSync(stale, old, old);
+        const lastPruned = new Date(Date.now() - 2 * DAY);
+        const stamp = path.join(cacheDir, "pruned");
+        fs.writeFileSync(stamp, "");
+        fs.utimesSync(stamp, lastPruned, lastPruned);
+        try {
+            pruneUnused();
+            assert.equal(fs.existsSync(stale), false, "an entry unread for 40 days goes");
+            assert.equal(fs.existsSync(recent), true, "a recent entry stays");
+            fs.writeFileSync(stale, "");
+            fs.utimesSync(stale, old, old);
+            pruneUnused();
+            assert.equal(fs.existsSync(stale), true, "pruned less than a day ago: no second walk");
+        } finally {
+            fs.rmSync(entries, { recursive: true, force: true });
+        }
     });
 });

@@ -39,9 +39,42 @@ const typescriptPath = require.resolve("typescript", { paths: [path.dirname(proj
 const typescriptVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(typescriptPath), "..", "package.json"), "utf8")).version;
 const projectText = fs.readFileSync(project, "utf8");
 const cacheDir = path.join(__dirname, "..", "..", "node_modules", ".cache", "tandem-transpile");
-const projectKey = crypto.createHash("sha256").update(`${typescriptVersion}\0${project}\0${projectText}`).digest();
+// This file is part of the key too: a change to how it transpiles must not serve older output.
+const projectKey = crypto.createHash("sha256").update(`${typescriptVersion}\0${project}\0${projectText}\0`).update(fs.readFileSync(__filename)).digest();
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Kept output not read for this long goes (each edit of a file leaves its former output behind). */
+const UNUSED_MS = 30 * DAY_MS;
+
+/** Removes output unused for UNUSED_MS; does the walk at most once a day (a stamp file says when). */
+function pruneUnused(now = Date.now()) {
+    const stamp = path.join(cacheDir, "pruned");
+    try {
+        if (now - fs.statSync(stamp).mtimeMs < DAY_MS) {
+            return;
+        }
+    } catch {
+        // never pruned
+    }
+    try {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        fs.writeFileSync(stamp, "");
+        for (const entry of fs.readdirSync(cacheDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+            for (const name of fs.readdirSync(path.join(cacheDir, entry.name))) {
+                const file = path.join(cacheDir, entry.name, name);
+                const { atimeMs, mtimeMs } = fs.statSync(file);
+                if (now - Math.max(atimeMs, mtimeMs) > UNUSED_MS) {
+                    fs.rmSync(file, { force: true });
+                }
+            }
+        }
+    } catch {
+        // Another process pruning at the same time, or a read-only checkout.
+    }
+}
 
 let compiler;
+let prunedThisProcess = false;
 
 /** TypeScript and the project's options, loaded on the first file not yet in the cache. */
 function loadCompiler() {
@@ -80,6 +113,10 @@ function compiled(source, filename) {
         return fs.readFileSync(file, "utf8");
     } catch {
         const output = transpile(source, filename);
+        if (!prunedThisProcess) {
+            prunedThisProcess = true;
+            pruneUnused();
+        }
         try {
             fs.mkdirSync(path.dirname(file), { recursive: true });
             const partial = `${file}.${process.pid}.tmp`;
@@ -105,4 +142,4 @@ require.extensions[".ts"] = (module, filename) => {
 // Node's own source map support would read every dependency's map as it loads).
 require("@cspotcode/source-map-support").install({ environment: "node", retrieveFile: (file) => loaded.get(file) ?? "" });
 
-module.exports = { compiled, project };
+module.exports = { cacheDir, compiled, project, pruneUnused };
