@@ -4,7 +4,6 @@ import { execFile } from "child_process";
 import { ROOT } from "../../tools/engine/evaluate";
 import { typescriptArgs } from "../../tools/transpile/command";
 
-
 export function throughSlowPipe(tool: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const command = [process.execPath, ...typescriptArgs(tool, args)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
     // PIPESTATUS keeps the tool's own exit code; the reader sleeps before draining.

@@ -4,7 +4,7 @@
 // engine zips it (each nested archive's files under its key).
 //
 // Run as its own process (mocks are process-global state):
-//   ts-node tools/bundle/buildArchives.ts <outDir> <variant>...
+//   node -r ./tools/transpile/register.js tools/bundle/buildArchives.ts <outDir> <variant>...
 // Variants: api, ingest, canary (the functions as the infrastructure builds them: lambdaCodePathOptions()),
 // <fn>:plain (the same callback through a CallbackFunction with defaults: no codePathOptions),
 // <fn>:powertools (as if the functions used Powertools: only the SDK excluded), empty (an empty handler,
@@ -83,7 +83,7 @@ async function zipArchive(archive: ArchiveLike, file: string): Promise<Omit<Buil
 async function main(): Promise<void> {
     const [outDir, ...variants] = process.argv.slice(2);
     if (!outDir || variants.length === 0) {
-        throw new Error("usage: ts-node tools/bundle/buildArchives.ts <outDir> <variant>...");
+        throw new Error("usage: node -r ./tools/transpile/register.js tools/bundle/buildArchives.ts <outDir> <variant>...");
     }
     fs.mkdirSync(outDir, { recursive: true });
     const codes = new Map<string, ArchiveLike>();

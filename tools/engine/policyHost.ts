@@ -14,9 +14,9 @@ import { BinaryWriter } from "google-protobuf";
 import * as yaml from "js-yaml";
 import { parseExemption } from "../../policy/lib/exemptions";
 import { ANCHOR_TAG, EXEMPTIONS_LISTED, Pillar, PILLAR_TAG } from "../../policy/lib/metadata";
+import { typescriptArgs } from "../transpile/command";
 import { Inventory, RecordedResource, ROOT } from "./evaluate";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, parsePolicyConfig, PolicyConfig, PolicySchema, reconcilePolicyConfig } from "./policyConfig";
-import { typescriptArgs } from "../transpile/command";
 import { HEAP_GROWTH_FLAG } from "./heapGrowth";
 import { encodeStringsInOneBlock } from "./protobufStrings";
 
@@ -138,10 +138,9 @@ export class PolicyHost {
 
     /**
      * Starts the pack. `transpiled` (default) runs `node -r tools/transpile/register.js index.ts`
-     * (transpile only, kept between runs; `npm run lint` type-checks the pack; heap grown as
-     * ./heapGrowth.ts says); `cli` runs
-     * @pulumi/pulumi's run-policy-pack entry exactly as `pulumi preview --policy-pack` does, including
-     * its type-checking ts-node setup.
+     * (transpile only, kept between runs; `npm run lint` type-checks the pack; the heap grown as
+     * ./heapGrowth.ts says); `cli` runs @pulumi/pulumi's run-policy-pack entry exactly as
+     * `pulumi preview --policy-pack` does, including its type-checking ts-node setup.
      */
     static async start(options: { packDir?: string; mode?: HostMode } = {}): Promise<PolicyHost> {
         const packDir = options.packDir ?? PACK_DIR;
@@ -288,9 +287,8 @@ export class PolicyHost {
                     remediations.push({ policy: rem.getPolicyname(), urn: r.urn, properties: inputs });
                 }
             }
-            const analyzing = callEncoded(this.client, "analyze", request);
             encodeForStack(r, inputs, options);
-            const analyzed = await analyzing;
+            const analyzed = await callEncoded(this.client, "analyze", request);
             countNotApplicable(analyzed.getNotApplicableList());
             violations.push(...analyzed.getDiagnosticsList().map((d: any) => this.violation(d, r.urn)));
         };
