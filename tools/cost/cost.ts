@@ -4,7 +4,7 @@
 // plus usage assumptions given as flags (see --help). Also shows what the design choices save, and
 // what each document storage choice would cost at that usage.
 import { Io, runCli } from "../cli";
-import { evaluateStack, Inventory, StackName, STACKS } from "../engine/evaluate";
+import { evaluateStack, StackEvaluator, StackName, STACKS } from "../engine/evaluate";
 import { estimate } from "./estimate";
 import { loadPriceBook } from "./priceBook";
 import { jsonReport, StackReport, textReport } from "./report";
@@ -14,7 +14,7 @@ import { storageChoices } from "./storageChoices";
 import { parseCostArgs, resolveUsage, usageText, UsageError } from "./usage";
 
 /** The command, testable in-process: returns the exit code. `evaluate` runs the program for a stack. */
-export async function runCost(argv: string[], io: Io, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
+export async function runCost(argv: string[], io: Io, evaluate: StackEvaluator = evaluateStack): Promise<number> {
     let request;
     try {
         request = parseCostArgs(argv, STACKS);

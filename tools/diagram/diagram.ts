@@ -3,7 +3,7 @@
 // mock runtime (per stack, grouped by component), printed as Markdown. docs/architecture.md carries
 // both stacks' diagrams, written by `npm run docs`.
 import { choiceFlag, Io, parseCommandArgs, runCli } from "../cli";
-import { evaluateStack, Inventory, StackName, STACKS } from "../engine/evaluate";
+import { evaluateStack, Inventory, StackEvaluator, STACKS } from "../engine/evaluate";
 import { diagramsMarkdown } from "./markdown";
 
 const SPEC = {
@@ -12,13 +12,13 @@ const SPEC = {
 } as const;
 
 /** Both stacks' diagrams, as docs/architecture.md shows them. */
-export async function allDiagrams(evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<string> {
+export async function allDiagrams(evaluate: StackEvaluator = evaluateStack): Promise<string> {
     const inventories: Inventory[] = [];
     for (const stack of STACKS) inventories.push(await evaluate(stack));
     return diagramsMarkdown(inventories);
 }
 
-export async function runDiagram(argv: string[], io: Io, evaluate: (stack: StackName) => Promise<Inventory> = evaluateStack): Promise<number> {
+export async function runDiagram(argv: string[], io: Io, evaluate: StackEvaluator = evaluateStack): Promise<number> {
     const args = parseCommandArgs(argv, SPEC);
     if (args.help) {
         io.out(SPEC.usage);

@@ -1,6 +1,6 @@
 // The alarm table of docs/architecture.md, rendered from the CloudWatch alarms each stack registers
 // on the mock runtime: names, thresholds and descriptions are the program's, never retyped.
-import { evaluateStack, Inventory, RecordedResource, STACKS } from "../engine/evaluate";
+import { Inventory, RecordedResource, StackEvaluator, STACKS } from "../engine/evaluate";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -21,10 +21,10 @@ function cells(inv: Inventory, alarm: RecordedResource): string[] {
 }
 
 /** One row per alarm, by name, with the stacks that have it as their configuration sets it. */
-export async function alarmTable(): Promise<string> {
+export async function alarmTable(evaluate: StackEvaluator): Promise<string> {
     const rows = new Map<string, { cells: string[]; stacks: string[] }>();
     for (const stack of STACKS) {
-        const inv = await evaluateStack(stack);
+        const inv = await evaluate(stack);
         for (const alarm of inv.resources.filter((r) => r.type === ALARM)) {
             const row = cells(inv, alarm);
             const seen = rows.get(row.join("|")) ?? { cells: row, stacks: [] };

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Io, parseCommandArgs, runCli } from "../cli";
-import { ROOT } from "../engine/evaluate";
+import { evaluateStack, onceEach, ROOT, StackEvaluator } from "../engine/evaluate";
 import { SECTIONS } from "./sections";
 
 /** A generated part of a file: a section of a Markdown page, or a block of a project file. */
@@ -15,13 +15,13 @@ export interface Section {
     file: string;
     /** The section's name, unique in its file. */
     name: string;
-    /** The file's new text, given its current text. */
-    apply(current: string): string | Promise<string>;
+    /** The file's new text, given its current text and how to evaluate a stack it renders from. */
+    apply(current: string, evaluate: StackEvaluator): string | Promise<string>;
 }
 
 /** A Markdown section between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. */
-export function markdownSection(file: string, name: string, render: () => string | Promise<string>): Section {
-    return { file, name, apply: async (current) => replaceSection(current, file, name, await render()) };
+export function markdownSection(file: string, name: string, render: (evaluate: StackEvaluator) => string | Promise<string>): Section {
+    return { file, name, apply: async (current, evaluate) => replaceSection(current, file, name, await render(evaluate)) };
 }
 
 const SPEC = {
@@ -41,12 +41,12 @@ export function replaceSection(text: string, file: string, name: string, content
     return `${text.slice(0, from + begin.length)}\n${content.trim()}\n${text.slice(to)}`;
 }
 
-/** Every file with generated sections, as it should read now. */
-export async function renderedFiles(sections: Section[] = SECTIONS): Promise<Map<string, string>> {
+/** Every file with generated sections, as it should read now; several sections read each stack, evaluated once. */
+export async function renderedFiles(sections: Section[] = SECTIONS, evaluate: StackEvaluator = onceEach(evaluateStack)): Promise<Map<string, string>> {
     const files = new Map<string, string>();
     for (const section of sections) {
         const current = files.get(section.file) ?? fs.readFileSync(path.join(ROOT, section.file), "utf8");
-        files.set(section.file, await section.apply(current));
+        files.set(section.file, await section.apply(current, evaluate));
     }
     return files;
 }

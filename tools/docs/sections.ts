@@ -6,7 +6,7 @@ import { deployOrder } from "../deploy/order";
 import { accountNeeds } from "../engine/accountNeeds";
 import { allDiagrams } from "../diagram/diagram";
 import { alarmTable } from "./alarmTable";
-import { evaluateStack, ROOT, STACKS } from "../engine/evaluate";
+import { ROOT, StackEvaluator, STACKS } from "../engine/evaluate";
 import { PREFLIGHT_RULES } from "../engine/preflight/rules";
 import { configTable, withProjectConfig } from "./configDocs";
 import { markdownSection, Section } from "./generate";
@@ -48,10 +48,10 @@ function preflightRules(): string {
     ].join("\n");
 }
 
-async function accountNeedsTable(): Promise<string> {
+async function accountNeedsTable(evaluate: StackEvaluator): Promise<string> {
     const rows: string[] = [];
     for (const stack of STACKS) {
-        for (const need of accountNeeds(await evaluateStack(stack))) {
+        for (const need of accountNeeds(await evaluate(stack))) {
             rows.push(`| \`${stack}\` | ${need.region} | ${cell(need.need)} | \`${need.check}\` |`);
         }
     }
@@ -99,7 +99,7 @@ export const SECTIONS: Section[] = [
     markdownSection("docs/configuration.md", "config", configTable),
     { file: "Pulumi.yaml", name: "config", apply: withProjectConfig },
     markdownSection("docs/architecture.md", "alarms", alarmTable),
-    markdownSection("docs/architecture.md", "diagrams", () => allDiagrams()),
+    markdownSection("docs/architecture.md", "diagrams", allDiagrams),
     markdownSection("docs/policy.md", "summary", () => summary()),
     markdownSection("docs/policy.md", "rules", () => rulesTable()),
     markdownSection("docs/policy.md", "settings", () => settingsTable()),

@@ -17,6 +17,9 @@ export const ROOT = path.join(__dirname, "..", "..");
 export const STACKS = ["prod", "dr"] as const;
 export type StackName = (typeof STACKS)[number];
 
+/** How a tool evaluates a stack: evaluateStack itself, or something that shares evaluations (onceEach, the tests). */
+export type StackEvaluator = (stack: StackName) => Promise<Inventory>;
+
 export interface RecordedResource {
     urn: string;
     type: string;
@@ -128,6 +131,12 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
     });
     running = result.catch(() => undefined);
     return result;
+}
+
+/** `evaluate` with each stack evaluated at most once: for a tool that reads a stack in several places. */
+export function onceEach(evaluate: StackEvaluator): StackEvaluator {
+    const evaluated = new Map<StackName, Promise<Inventory>>();
+    return (stack) => evaluated.get(stack) ?? evaluated.set(stack, evaluate(stack)).get(stack)!;
 }
 
 /** The SDK's promise-leak bookkeeping (runtime/debuggable.js), replaced while stack traces are off. */
