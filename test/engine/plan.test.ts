@@ -5,8 +5,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { UNRESERVED_CONCURRENCY_MINIMUM } from "../../tools/engine/accountNeeds";
-import { evaluateStack, ROOT } from "../../tools/engine/evaluate";
+import { ROOT } from "../../tools/engine/evaluate";
 import { plan } from "../../tools/engine/plan";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { throughSlowPipe } from "../support/pipe";
 import { sharedPolicyHost } from "../support/policyHost";
 import { runTool } from "../support/tool";
@@ -24,7 +25,7 @@ describe("npm run plan, and long outputs through a real pipe", function () {
         const report = JSON.parse(run.stdout);
         assert.deepEqual(report.preflight.problems, []);
         assert.deepEqual(report.violations, []);
-        const inventory = await evaluateStack("prod");
+        const inventory = await evaluatedStack("prod");
         assert.equal(report.resources.length, inventory.resources.length);
         const reserved = inventory.resources
             .filter((r) => r.type === "aws:lambda/function:Function")

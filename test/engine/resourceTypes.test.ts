@@ -1,8 +1,8 @@
 // The one table of resource types the tools and tests use is read from @pulumi/aws itself, and is the
 // table the program's registrations are found by.
 import { strict as assert } from "assert";
-import { evaluateStack } from "../../tools/engine/evaluate";
 import { TYPES } from "../../tools/engine/resourceTypes";
+import { evaluatedStack } from "../support/evaluatedStacks";
 
 describe("resource types (tools/engine/resourceTypes.ts)", () => {
     it("are the tokens @pulumi/aws registers, each one of a kind", () => {
@@ -15,7 +15,7 @@ describe("resource types (tools/engine/resourceTypes.ts)", () => {
     it("name every type the program registers on either stack, so no tool misses one", async () => {
         const known = new Set<string>(Object.values(TYPES));
         for (const stack of ["prod", "dr"]) {
-            const unknown = (await evaluateStack(stack)).resources.filter((r) => r.custom && !known.has(r.type)).map((r) => r.type);
+            const unknown = (await evaluatedStack(stack)).resources.filter((r) => r.custom && !known.has(r.type)).map((r) => r.type);
             assert.deepEqual([...new Set(unknown)], [], stack);
         }
     });

@@ -2,7 +2,7 @@
 // run-policy-pack entry, with its type-checking TypeScript setup and the pack's own tsconfig. It must
 // type-check, serve, and judge the program as the lighter host does.
 import { strict as assert } from "assert";
-import { evaluateStack } from "../../tools/engine/evaluate";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { sharedPolicyHost } from "../support/policyHost";
 
 // Type-checking the pack takes seconds of its own process: started as this file loads.
@@ -13,7 +13,7 @@ describe("policy pack under the CLI's own analyzer entry (run-policy-pack)", fun
         this.timeout(180_000);
         const [cli, light] = await Promise.all([cliHost, sharedPolicyHost("transpiled")]);
         assert.deepEqual(cli.info, light.info);
-        const report = await cli.run(await evaluateStack("dr"));
+        const report = await cli.run(await evaluatedStack("dr"));
         assert.equal(report.mandatoryCount, 0);
         assert.deepEqual(report.exemptions.map((e) => e.policy).sort(), ["s3-access-logging", "s3-bucket-key-enabled", "s3-cross-region-replication", "s3-sse-kms-customer-key"]);
     });

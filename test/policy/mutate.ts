@@ -6,7 +6,7 @@
 // over gRPC instead (mutations.test.ts checks that both give the same verdicts). One line per case,
 // then `mutation score: K/N`; exits non-zero if any case survives.
 import { loadRuleFixtures, runFixture } from "./harness/fixtures";
-import { CaseStacks, MUTATIONS, runMutations, verdict } from "./mutations";
+import { caseInventory, MUTATIONS, runMutations, verdict } from "./mutations";
 import { Io, parseCommandArgs, runCli } from "../../tools/cli";
 import { PolicyHost } from "../../tools/engine/policyHost";
 
@@ -49,9 +49,8 @@ export async function mutate(argv: string[], io: Io): Promise<number> {
     if (useHost) {
         const host = await PolicyHost.start();
         try {
-            const stacks = new CaseStacks();
             for (const m of cases) {
-                const v = verdict(m, (await host.run(await stacks.inventory(m))).violations);
+                const v = verdict(m, (await host.run(await caseInventory(m))).violations);
                 total++;
                 killed += v.killed ? 1 : 0;
                 line(v.killed, "program", `${m.name} [${m.stack}${m.preview ? ", preview" : ""}]`, m.rule, v.detail);

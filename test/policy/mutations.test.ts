@@ -6,11 +6,12 @@ import { strict as assert } from "assert";
 import { policies } from "../../policy/rules";
 import { evaluateStack } from "../../tools/engine/evaluate";
 import type { PolicyHost } from "../../tools/engine/policyHost";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { sharedPolicyHost } from "../support/policyHost";
 import { runPolicies } from "./harness/engine";
 import { engineResources, STACK_TAGS } from "./harness/inventory";
 import { loadRuleFixtures } from "./harness/fixtures";
-import { CaseClass, CaseStacks, MUTATIONS, MutationResult, runMutations, verdict } from "./mutations";
+import { CaseClass, caseInventory, MUTATIONS, MutationResult, runMutations, verdict } from "./mutations";
 
 const CLASSES: CaseClass[] = ["relations", "wildcards", "conditions", "roles", "new rules", "exemptions"];
 
@@ -67,7 +68,6 @@ describe("whole-program negative suite", function () {
 
     describe("the served pack gives the same verdicts as the in-process run", function () {
         let host: PolicyHost;
-        const stacks = new CaseStacks();
         before(async function () {
             this.timeout(120_000);
             host = await sharedPolicyHost();
@@ -76,7 +76,7 @@ describe("whole-program negative suite", function () {
         for (const m of hostSample()) {
             it(`${m.name} [${m.class}]`, async function () {
                 this.timeout(120_000);
-                const inv = await stacks.inventory(m);
+                const inv = await caseInventory(m);
                 const served = await host.run(inv);
                 const inProcess = await runPolicies(policies, engineResources(inv), { stackTags: STACK_TAGS });
                 assert.deepEqual(comparable(inProcess.violations), comparable(served.violations));
@@ -87,7 +87,7 @@ describe("whole-program negative suite", function () {
 
     it("evaluating without stack traces (the default) records the same stack as with them", async () => {
         const normal = await evaluateStack("dr", { stackTraces: true });
-        const quick = await evaluateStack("dr");
+        const quick = await evaluatedStack("dr");
         const view = (inv: typeof normal) => new Map(inv.resources.map((r) => [r.urn, JSON.stringify([
             r.serializedInputs.toJavaScript(), r.serializedState.toJavaScript(), r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options,
         ])]));

@@ -8,6 +8,7 @@
 // and a sample of them through the pack served over gRPC, which must give the same verdicts.
 import * as pulumi from "@pulumi/pulumi";
 import { evaluateStack, Inventory, StackName } from "../../tools/engine/evaluate";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { policies } from "../../policy/rules";
 import { EngineViolation, runPolicies } from "./harness/engine";
 import { engineResources, STACK_TAGS } from "./harness/inventory";
@@ -465,36 +466,29 @@ export function verdict(c: ProgramCase, violations: { policy: string; level: str
     };
 }
 
-/** The stack each case is judged on: one evaluation per distinct stack configuration, edits applied to a copy. */
-export class CaseStacks {
-    private readonly baselines = new Map<string, Promise<Inventory>>();
+/** Program-path cases evaluated so far: the served pack's sample judges some of them again. */
+const throughProgram = new WeakMap<ProgramCase, Promise<Inventory>>();
 
-    async inventory(c: ProgramCase): Promise<Inventory> {
-        const evaluated = c.transformations
-            ? await evaluateStack(c.stack, { config: c.config, transformations: c.transformations, world: { preview: c.preview ?? false } })
-            : await this.baseline(c);
-        return c.edit ? c.edit(evaluated) : evaluated;
+/** The stack a case is judged on: one evaluation per distinct stack configuration or program path, edits applied to a copy. */
+export async function caseInventory(c: ProgramCase): Promise<Inventory> {
+    const world = { preview: c.preview ?? false };
+    let evaluated: Promise<Inventory>;
+    if (c.transformations) {
+        evaluated = throughProgram.get(c) ?? evaluateStack(c.stack, { config: c.config, transformations: c.transformations, world });
+        throughProgram.set(c, evaluated);
+    } else {
+        evaluated = evaluatedStack(c.stack, { config: c.config, world });
     }
-
-    private baseline(c: ProgramCase): Promise<Inventory> {
-        const key = JSON.stringify([c.stack, c.preview ?? false, c.config ?? {}]);
-        let inv = this.baselines.get(key);
-        if (!inv) {
-            inv = evaluateStack(c.stack, { config: c.config, world: { preview: c.preview ?? false } });
-            this.baselines.set(key, inv);
-        }
-        return inv;
-    }
+    return c.edit ? c.edit(await evaluated) : evaluated;
 }
 
 /** Runs the cases in-process, each through the rule it targets, as the engine would run it. */
 export async function runMutations(cases: ProgramCase[], onResult?: (r: MutationResult) => void): Promise<MutationResult[]> {
-    const stacks = new CaseStacks();
     const results: MutationResult[] = [];
     for (const c of cases) {
         let result: MutationResult;
         try {
-            const inv = await stacks.inventory(c);
+            const inv = await caseInventory(c);
             const report = await runPolicies(policies, engineResources(inv), { only: [c.rule], stackTags: STACK_TAGS });
             result = { mutation: c, ...verdict(c, report.violations), violations: report.violations };
         } catch (e) {

@@ -4,9 +4,10 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { ruleDocs } from "../../policy/rules";
-import { evaluateStack, Inventory, ROOT } from "../../tools/engine/evaluate";
+import { Inventory, ROOT } from "../../tools/engine/evaluate";
 import { parsePolicyConfig, readPolicyConfigFile } from "../../tools/engine/policyConfig";
 import { engineProperties, PolicyHost, PolicyReport } from "../../tools/engine/policyHost";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { sharedPolicyHost } from "../support/policyHost";
 import { byName, editResources, listed, mandatory, violationsOf, withoutResources } from "./helpers";
 
@@ -39,7 +40,7 @@ describe("policy pack, served and driven like the engine", function () {
     before(async function () {
         host = await served;
         for (const [key, stack, preview] of [["prod", "prod", false], ["dr", "dr", false], ["prodPreview", "prod", true], ["drPreview", "dr", true]] as const) {
-            inv[key] = await evaluateStack(stack, { world: { preview } });
+            inv[key] = await evaluatedStack(stack, { world: { preview } });
             base[key] = await host.run(inv[key]);
         }
     });
@@ -110,7 +111,7 @@ describe("policy pack, served and driven like the engine", function () {
         ];
         for (const [step, stack, config, deployedRegions, failover] of steps) {
             it(`${step}: no mandatory violation${failover ? ", only the designed advisory" : ", nothing at all"}`, async () => {
-                const inventory = await evaluateStack(stack, { config, world: { deployedRegions } });
+                const inventory = await evaluatedStack(stack, { config, world: { deployedRegions } });
                 const report = await host.run(inventory, failover ? { config: FAILOVER_CONFIG() } : {});
                 assert.equal(report.mandatoryCount, 0, listed(report.violations));
                 assert.deepEqual(report.violations.map((v) => v.policy), failover ? ["s3-cross-region-replication"] : [], listed(report.violations));
@@ -209,7 +210,7 @@ describe("policy pack, served and driven like the engine", function () {
         });
 
         it("policy/failover.policy-config.json lets a promoted standby run while its peer is down, and nothing else", async () => {
-            const promoted = await evaluateStack("dr", { config: { "tandem:role": "primary", "tandem:replicationEnabled": "false" } });
+            const promoted = await evaluatedStack("dr", { config: { "tandem:role": "primary", "tandem:replicationEnabled": "false" } });
             const strict = await host.run(promoted);
             assert.deepEqual(mandatory(strict).map((v) => [v.policy, v.urn.split("::").pop()]), [["s3-cross-region-replication", "documents-data"]], listed(strict.violations));
             const failover = await host.run(promoted, { config: readPolicyConfigFile(path.join(ROOT, "policy", "failover.policy-config.json")) });

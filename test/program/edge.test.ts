@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { generateKeyPairSync } from "crypto";
 import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { ofType, one, TYPES } from "../support/inventory";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -17,7 +18,7 @@ describe("the failover edge (tandem:edge)", () => {
     });
 
     it("is off by default", async () => {
-        const plain = await evaluateStack("dr");
+        const plain = await evaluatedStack("dr");
         assert.deepStrictEqual(ofType(plain, DISTRIBUTION), []);
         assert.ok(!ofType(plain, TYPES.permission).some((p) => p.inputs.principal === "cloudfront.amazonaws.com"));
         assert.strictEqual(plain.outputs.edgeUrl, "none");

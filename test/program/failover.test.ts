@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import { ENV, METRICS } from "../../functions/contract";
 import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { asList, ofType, one, statements, TYPES } from "../support/inventory";
 
 interface StackState {
@@ -37,12 +38,12 @@ const bothUp = { deployedRegions: ["us-east-1", "us-west-2"] };
 
 describe("failover and failback (docs/runbook.md)", () => {
     it("0. steady state: prod writes and replicates to us-west-2, dr serves reads", async () => {
-        assert.deepStrictEqual(stateOf(await evaluateStack("prod", { world: bothUp })), { ...PRIMARY_REPLICATING, replicatesTo: "us-west-2" });
-        assert.deepStrictEqual(stateOf(await evaluateStack("dr", { world: bothUp })), STANDBY);
+        assert.deepStrictEqual(stateOf(await evaluatedStack("prod", { world: bothUp })), { ...PRIMARY_REPLICATING, replicatesTo: "us-west-2" });
+        assert.deepStrictEqual(stateOf(await evaluatedStack("dr", { world: bothUp })), STANDBY);
     });
 
     it("1. us-east-1 is lost: dr is promoted with replication off, and needs nothing from us-east-1", async () => {
-        const dr = await evaluateStack("dr", {
+        const dr = await evaluatedStack("dr", {
             config: { "tandem:role": "primary", "tandem:replicationEnabled": "false" },
             world: { deployedRegions: ["us-west-2"] },
         });
@@ -57,24 +58,24 @@ describe("failover and failback (docs/runbook.md)", () => {
     });
 
     it("2. us-east-1 is back: prod is demoted first, then dr replicates to it", async () => {
-        assert.deepStrictEqual(stateOf(await evaluateStack("prod", { config: { "tandem:role": "standby" }, world: bothUp })), STANDBY);
-        const dr = await evaluateStack("dr", { config: { "tandem:role": "primary" }, world: bothUp });
+        assert.deepStrictEqual(stateOf(await evaluatedStack("prod", { config: { "tandem:role": "standby" }, world: bothUp })), STANDBY);
+        const dr = await evaluatedStack("dr", { config: { "tandem:role": "primary" }, world: bothUp });
         assert.deepStrictEqual(stateOf(dr), { ...PRIMARY_REPLICATING, replicatesTo: "us-east-1" });
         const [rule] = one(dr, TYPES.replication).inputs.rules;
         assert.match(rule.destination.encryptionConfiguration.replicaKmsKeyId, /^arn:aws:kms:us-east-1:/);
     });
 
     it("3. failback, the mirror: dr is demoted, then prod is primary again and replicates to us-west-2", async () => {
-        assert.deepStrictEqual(stateOf(await evaluateStack("dr", { world: bothUp })), STANDBY);
-        assert.deepStrictEqual(stateOf(await evaluateStack("prod", { world: bothUp })), { ...PRIMARY_REPLICATING, replicatesTo: "us-west-2" });
+        assert.deepStrictEqual(stateOf(await evaluatedStack("dr", { world: bothUp })), STANDBY);
+        assert.deepStrictEqual(stateOf(await evaluatedStack("prod", { world: bothUp })), { ...PRIMARY_REPLICATING, replicatesTo: "us-west-2" });
     });
 
     it("keeps every name and the data bucket across a role change, so failover replaces nothing", async () => {
         const physical = (inv: Inventory) => inv.resources.filter((r) => r.custom).map((r) => `${r.type}:${r.name}:${r.id}`)
             .filter((id) => !id.includes("bucketReplicationConfig") && !id.includes(":replication:") && !id.includes("MetricAlarm") && !id.startsWith("pulumi:providers"))
             .sort();
-        const standby = physical(await evaluateStack("dr", { world: bothUp }));
-        const promoted = physical(await evaluateStack("dr", { config: { "tandem:role": "primary", "tandem:replicationEnabled": "false" }, world: { deployedRegions: ["us-west-2"] } }));
+        const standby = physical(await evaluatedStack("dr", { world: bothUp }));
+        const promoted = physical(await evaluatedStack("dr", { config: { "tandem:role": "primary", "tandem:replicationEnabled": "false" }, world: { deployedRegions: ["us-west-2"] } }));
         assert.deepStrictEqual(promoted, standby);
     });
 });

@@ -4,6 +4,7 @@ import * as assert from "assert";
 import TAGGABLE_TYPES from "../../policy/taggableTypes.json";
 import { ENV, METRICS, SERVICES } from "../../functions/contract";
 import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
+import { evaluatedStack } from "../support/evaluatedStacks";
 import { asList, inComponent, ofType, one, PolicyStatement, providerName, statements, TYPES } from "../support/inventory";
 
 const ACCOUNT = "123456789012";
@@ -17,8 +18,8 @@ const get = (stack: keyof typeof EXPECTED) => stacks[stack]!;
 
 describe("the program on the mock runtime", () => {
     before(async () => {
-        stacks.prod = await evaluateStack("prod");
-        stacks.dr = await evaluateStack("dr");
+        stacks.prod = await evaluatedStack("prod");
+        stacks.dr = await evaluatedStack("dr");
     });
 
     const dataBucket = (inv: Inventory) => one(inv, TYPES.bucket, "documents-data");
