@@ -8,12 +8,14 @@ import { UNRESERVED_CONCURRENCY_MINIMUM } from "../../tools/engine/accountNeeds"
 import { ROOT } from "../../tools/engine/evaluate";
 import { plan } from "../../tools/engine/plan";
 import { evaluatedStack } from "../support/evaluatedStacks";
+import { inTurn } from "../support/inTurn";
 import { throughSlowPipe } from "../support/pipe";
 import { sharedPolicyHost } from "../support/policyHost";
 import { runTool } from "../support/tool";
 
-// Started as the file loads, in its own process, while other suites run.
+// Started as the file loads, in processes of their own, while other suites run.
 const host = sharedPolicyHost();
+const slowPipe = inTurn(() => throughSlowPipe("test/fixtures/tools/longOutput.ts", ["5000", "3"]));
 
 describe("npm run plan, and long outputs through a real pipe", function () {
     this.timeout(180_000);
@@ -36,7 +38,7 @@ describe("npm run plan, and long outputs through a real pipe", function () {
     });
 
     it("the tools' runner: every line reaches a slow reader, and the tool's exit code survives", async () => {
-        const run = await throughSlowPipe("test/fixtures/tools/longOutput.ts", ["5000", "3"]);
+        const run = await slowPipe;
         assert.equal(run.code, 3, run.stderr);
         const lines = run.stdout.trimEnd().split("\n");
         assert.equal(lines.length, 5000, `${run.stdout.length} bytes arrived`);

@@ -1,9 +1,10 @@
 // One served pack per mode per test process: starting one (a Node.js process that loads the pack) costs
 // seconds, and every suite that drives it through gRPC can share it, since each run opens its own
 // session. A suite may ask for its host when its file loads: mocha loads every file before it runs any,
-// so the pack starts in its own process while other suites run. The root hook (./rootHooks.ts) stops
-// every host when the run ends.
+// so the pack starts in its own process while other suites run (in turn with the other processes
+// started so: ./inTurn.ts). The root hook (./rootHooks.ts) stops every host when the run ends.
 import { defaultHostMode, HostMode, PolicyHost } from "../../tools/engine/policyHost";
+import { inTurn } from "./inTurn";
 
 const hosts = new Map<HostMode, Promise<PolicyHost>>();
 
@@ -11,7 +12,7 @@ const hosts = new Map<HostMode, Promise<PolicyHost>>();
 export function sharedPolicyHost(mode: HostMode = defaultHostMode()): Promise<PolicyHost> {
     let host = hosts.get(mode);
     if (!host) {
-        host = PolicyHost.start({ mode }).then((started) => (started.unref(), started));
+        host = inTurn(() => PolicyHost.start({ mode })).then((started) => (started.unref(), started));
         // A host that failed to start fails the suites that await it, not the run.
         host.catch(() => undefined);
         hosts.set(mode, host);
