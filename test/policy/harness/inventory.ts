@@ -8,7 +8,7 @@ import { EngineResource } from "./engine";
 
 const plainJs = (v: any): Record<string, unknown> => (v && typeof v.toJavaScript === "function" ? v.toJavaScript() : structuredClone(v ?? {}));
 
-export function engineResource(r: RecordedResource): EngineResource {
+function engineResource(r: RecordedResource): EngineResource {
     const inputs = engineProperties(plainJs(r.serializedInputs));
     const outputs = engineProperties(plainJs(r.serializedState));
     const t = r.options?.customTimeouts;
@@ -30,8 +30,15 @@ export function engineResource(r: RecordedResource): EngineResource {
     };
 }
 
+/**
+ * Each recorded resource converted once: the mutation suite judges ~100 edits of a few evaluated stacks,
+ * and an edit copies only the resources it changes (so the rest keep their conversion, and the wire form
+ * the harness decodes once per object). Neither the recorded resources nor the results are modified.
+ */
+const converted = new WeakMap<RecordedResource, EngineResource>();
+
 export function engineResources(inv: Inventory): EngineResource[] {
-    return inv.resources.map(engineResource);
+    return inv.resources.map((r) => converted.get(r) ?? converted.set(r, engineResource(r)).get(r)!);
 }
 
 /** The stack tags a local backend gives a stack (as tools/engine's host sends them). */
