@@ -5,7 +5,8 @@ import { strict as assert } from "assert";
 import { evaluatedStack } from "../support/evaluatedStacks";
 import { sharedPolicyHost } from "../support/policyHost";
 
-// Type-checking the pack takes seconds of its own process: started as this file loads.
+// Type-checking the pack takes seconds of its own process: started as this file loads, and, as the
+// file is named, judged after the other policy suites, by when it has long been ready.
 const cliHost = sharedPolicyHost("cli");
 
 describe("policy pack under the CLI's own analyzer entry (run-policy-pack)", function () {
