@@ -32,10 +32,10 @@ describe("transpile hook (tools/transpile/register.js)", () => {
     before(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-transpile-"))));
     after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-    it("emits exactly what ts-node --transpile-only emits for the program, so serialized callbacks are the same text", () => {
+    it("emits exactly what ts-node --transpile-only emits for the functions, so serialized callbacks are the same text", () => {
         const tsNode = require("ts-node").create({ transpileOnly: true, project: path.join(ROOT, "tsconfig.json") });
-        const files = [path.join(ROOT, "index.ts"), ...programFiles(path.join(ROOT, "infra")), ...programFiles(path.join(ROOT, "functions"))];
-        assert.ok(files.length > 20, `${files.length} program files`);
+        const files = programFiles(path.join(ROOT, "functions"));
+        assert.ok(files.length > 10, `${files.length} files`);
         for (const file of files) {
             const source = fs.readFileSync(file, "utf8");
             assert.equal(code(compiled(source, file)), code(tsNode.compile(source, file)), path.relative(ROOT, file));
