@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../../policy/rules";
-import { runPolicies } from "./harness/engine";
+import { runPolicies, withPropertiesUnchanged } from "./harness/engine";
 import { build } from "./harness/dsl";
 import { loadRuleFixtures, runFixture } from "./harness/fixtures";
 import { program } from "./harness/scaffold";
@@ -63,7 +63,8 @@ describe("per-rule fixtures", () => {
         describe(f.rule, () => {
             for (const c of f.cases) {
                 it(`${c.expect === "pass" ? "passes" : `fails on ${c.expect.fail}`}: ${c.name}${c.preview ? " (preview)" : ""}`, async () => {
-                    const result = await runFixture(f.rule, c);
+                    // The rule must also leave its props as they were (the served pack shares them between rules).
+                    const result = await withPropertiesUnchanged(() => runFixture(f.rule, c));
                     assert.ok(result.ok, result.detail);
                 });
             }

@@ -12,10 +12,11 @@
 //
 // It is used for per-rule fixtures (seconds for hundreds of cases) and for whole-program cases; a test
 // checks that its verdicts equal those of the pack served over gRPC (tools/engine/policyHost.ts).
+import { strict as assert } from "assert";
 import { createRequire } from "module";
 import * as path from "path";
 import type { TandemPolicy } from "../../../policy/lib/rule";
-import { shareDeserializedProperties } from "../../../policy/lib/sharedProperties";
+import { deserializeModule, shareDeserializedProperties, sharingDeserializer, unshared } from "../../../policy/lib/sharedProperties";
 
 export const PACK_DIR = path.join(__dirname, "..", "..", "..", "policy");
 /** Modules as the pack's own files resolve them (policy/node_modules first). */
@@ -155,6 +156,30 @@ function isTypeOf(type: string, resourceClass: any): boolean {
 }
 
 /** Runs the policies on the resources as the engine's Analyze (per resource) and AnalyzeStack calls do. */
+/**
+ * Runs `run` (rules judging resources) and then checks that every properties object a rule was handed
+ * is still what its Struct deserializes to: the served pack shares one copy between the rules of a
+ * request (policy/lib/sharedProperties.ts), which is sound only while no rule writes to its props.
+ * Reads are fresh for the duration, so properties deserialized earlier in the run are checked too.
+ */
+export async function withPropertiesUnchanged<T>(run: () => Promise<T>): Promise<T> {
+    const module = deserializeModule();
+    const installed = module.deserializeProperties;
+    const fresh = unshared(installed);
+    const read: [object, Record<string, unknown>][] = [];
+    module.deserializeProperties = sharingDeserializer(fresh, (struct, props) => read.push([struct, props]));
+    let result: T;
+    try {
+        result = await run();
+    } finally {
+        module.deserializeProperties = installed;
+    }
+    for (const [struct, props] of read) {
+        assert.deepStrictEqual(props, fresh(struct, false), "a rule changed the properties it was given");
+    }
+    return result;
+}
+
 export async function runPolicies(policies: TandemPolicy[], resources: EngineResource[], opts: RunOptions = {}): Promise<EngineReport> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const stackTags = freezeMap(new Map(Object.entries(opts.stackTags ?? { "pulumi:project": "tandem", "pulumi:runtime": "nodejs" })));
