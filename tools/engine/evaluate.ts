@@ -266,25 +266,7 @@ function recordRegistrations(mocks: WorldMocks, onRegistered: ((r: RecordedResou
     const resources: RecordedResource[] = [];
     const monitor = settings.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
-    // The engine answers a registration over gRPC, on a later turn of the event loop; the mock monitor
-    // answers with promises alone, so a large program held the loop for seconds and nothing else could
-    // run meanwhile (the plan's traffic with the policy pack). Here registrations are answered one per
-    // turn, in the order they were made.
-    const waiting: Array<() => void> = [];
-    let turnBooked = false;
-    const answerNext = () => {
-        waiting.shift()!();
-        turnBooked = waiting.length > 0;
-        if (turnBooked) setImmediate(answerNext);
-    };
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
-        waiting.push(() => answer(req, callback));
-        if (!turnBooked) {
-            turnBooked = true;
-            setImmediate(answerNext);
-        }
-    };
-    const answer = (req: any, callback: (err: unknown, resp: any) => void) => {
         register(req, (err: unknown, resp: any) => {
             if (!err) {
                 const inputs = pulumi.runtime.deserializeProperties(req.getObject());
