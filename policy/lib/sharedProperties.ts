@@ -39,8 +39,19 @@ export function deserializeModule(): { deserializeProperties: Deserialize } {
     return require("@pulumi/policy/deserialize");
 }
 
-/** Makes the server share each request's deserialized properties between the rules (once per process). */
+/**
+ * Makes the server share each request's deserialized properties between the rules (once per process).
+ * The module is @pulumi/policy's internal: if a release moves it, the pack still serves, only without
+ * the sharing (test/policy/sharedProperties.test.ts then fails, which is the signal to look).
+ */
 export function shareDeserializedProperties(): void {
-    const module = deserializeModule();
-    module.deserializeProperties = sharingDeserializer(unshared(module.deserializeProperties));
+    let module: ReturnType<typeof deserializeModule>;
+    try {
+        module = deserializeModule();
+    } catch {
+        return;
+    }
+    if (typeof module.deserializeProperties === "function") {
+        module.deserializeProperties = sharingDeserializer(unshared(module.deserializeProperties));
+    }
 }
