@@ -4,8 +4,9 @@
 // AnalyzeStack, every resource once per stack rule, i.e. 41 × 2,000 deserializations for a
 // 2,000-resource stack. What it returns depends only on the message, one google.protobuf.Struct
 // object for the whole request, so the served pack keeps it per Struct and the rules read one copy.
-// Rules only read their props (test/policy/sharedProperties.test.ts runs every rule and compares what
-// each read with a fresh deserialization). Remediate's deserialization is left alone: it keeps secrets
+// Rules only read their props: the test harness's withPropertiesUnchanged compares what each read with
+// a fresh deserialization, on both stacks (test/policy/sharedProperties.test.ts) and around every
+// fixture case (test/policy/rules.test.ts). Remediate's deserialization is left alone: it keeps secrets
 // behind a proxy and a remediation may change the props it is given.
 type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // Loads TypeScript files the way `ts-node --transpile-only` does (TypeScript's transpileModule with
 // the project's compiler options, syntax errors reported), but keeps each file's output in
-// node_modules/.cache/tandem-transpile, keyed by the TypeScript version, the tsconfig text and the
-// file's path and text. ts-node loads the compiler and transpiles every file again in every process
+// node_modules/.cache/tandem-transpile, keyed by the TypeScript version, the tsconfig text, this
+// file's own text and the file's path and text. ts-node loads the compiler and transpiles every file again in every process
 // (about 1.5 s and 50 MB per process for the plan, the pack and the test run); once the cache is warm,
 // a process loads no compiler at all. The output is TypeScript's own, so the functions Pulumi
 // serializes into Lambda archives are the same text either way (test/transpile/register.test.ts).
