@@ -10,6 +10,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { StringDecoder } from "string_decoder";
 import AdmZip from "adm-zip";
 import { typescriptArgs } from "../transpile/command";
 import { RUNTIME_PROVIDED_PACKAGES } from "../../functions/callbacks";
@@ -111,7 +112,7 @@ export interface LambdaProcess {
     readonly readyRssBytes: number;
     invoke(event: unknown, remainingMs?: number): Promise<InvokeResult>;
     stats(): Promise<{ maxRssKiB: number; rssBytes: number }>;
-    /** Everything the process wrote to stdout / stderr so far (its logs). */
+    /** Everything the process wrote to stdout / stderr so far (its logs), up to the last reply at least. */
     output(): { stdout: string; stderr: string };
     stop(): Promise<void>;
 }
@@ -139,22 +140,43 @@ export function startLambdaProcess(dir: string, env: Record<string, string>): Pr
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", NODE_PATH: lambdaRuntimeNodePath(), ...env },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const output = { stdout: "", stderr: "" };
+    const received = { stdout: 0, stderr: 0 };
+    for (const stream of ["stdout", "stderr"] as const) {
+        const decoder = new StringDecoder("utf8");
+        child[stream]!.on("data", (chunk: Buffer) => {
+            output[stream] += decoder.write(chunk);
+            received[stream] += chunk.length;
+            deliver();
+        });
+    }
     let nextId = 1;
     const pending = new Map<number, (message: any) => void>();
+    // A reply is handed over once the logs written before it have arrived (see lambdaRunner.js).
+    let waitingForLogs: any[] = [];
+    const hand = (message: any) => {
+        pending.get(message.id)?.(message);
+        pending.delete(message.id);
+    };
+    function deliver() {
+        const arrived = (m: any) => received.stdout >= m.written.stdout && received.stderr >= m.written.stderr;
+        const due = waitingForLogs.filter(arrived);
+        waitingForLogs = waitingForLogs.filter((m) => !arrived(m));
+        due.forEach(hand);
+    }
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.on("message", (message: any) => {
-        const waiter = pending.get(message?.id);
-        if (waiter) {
-            pending.delete(message.id);
-            waiter(message);
+        if (pending.has(message?.id) && message.written) {
+            waitingForLogs.push(message);
+            deliver();
         }
     });
-    child.once("exit", (code) => {
-        for (const waiter of pending.values()) waiter({ type: "result", error: { name: "ProcessExit", message: `exited with ${code}: ${stderr}` }, durationMs: 0 });
+    // Once its pipes are closed nothing more arrives: replies still waiting for logs are handed over as
+    // they are, and requests without a reply fail.
+    child.once("close", (code) => {
+        waitingForLogs.forEach(hand);
+        waitingForLogs = [];
+        for (const waiter of pending.values()) waiter({ type: "result", error: { name: "ProcessExit", message: `exited with ${code}: ${output.stderr}` }, durationMs: 0 });
         pending.clear();
     });
 
@@ -177,7 +199,7 @@ export function startLambdaProcess(dir: string, env: Record<string, string>): Pr
                     readyRssBytes: message.rssBytes,
                     invoke: (event, remainingMs = 30_000) => request({ type: "invoke", event, remainingMs }),
                     stats: () => request({ type: "stats" }),
-                    output: () => ({ stdout, stderr }),
+                    output: () => ({ ...output }),
                     async stop() {
                         if (child.exitCode === null && child.signalCode === null) {
                             child.send({ type: "exit" });
@@ -189,12 +211,12 @@ export function startLambdaProcess(dir: string, env: Record<string, string>): Pr
                 });
             } else if (message?.type === "initError") {
                 child.kill("SIGKILL");
-                reject(new LambdaInitError(`${message.error.name}: ${message.error.message}`, stderr));
+                reject(new LambdaInitError(`${message.error.name}: ${message.error.message}`, output.stderr));
             } else {
                 child.once("message", onFirst);
             }
         };
         child.once("message", onFirst);
-        child.once("exit", (code) => reject(new LambdaInitError(`the function process exited (${code}) before it was ready: ${stderr}`, stderr)));
+        child.once("exit", (code) => reject(new LambdaInitError(`the function process exited (${code}) before it was ready: ${output.stderr}`, output.stderr)));
     });
 }

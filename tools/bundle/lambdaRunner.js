@@ -6,9 +6,11 @@
 // Plain JavaScript on purpose: nothing (no ts-node, no project modules) is loaded besides the archive.
 // Driven over the IPC channel of child_process.fork:
 //   -> {type:"ready", loadMs, sinceProcessStartMs, rssBytes} | {type:"initError", error}
-//   <- {type:"invoke", id, event, remainingMs}   -> {type:"result", id, result | error, durationMs}
-//   <- {type:"stats", id}                         -> {type:"stats", id, maxRssKiB, rssBytes}
+//   <- {type:"invoke", id, event, remainingMs}   -> {type:"result", id, result | error, durationMs, written}
+//   <- {type:"stats", id}                         -> {type:"stats", id, maxRssKiB, rssBytes, written}
 //   <- {type:"exit"}
+// `written` is the bytes written to stdout and stderr so far: the IPC channel and the pipes are separate,
+// so a reply can arrive before the logs written ahead of it, and the parent waits for them.
 const fs = require("fs");
 const path = require("path");
 const { performance } = require("perf_hooks");
@@ -37,8 +39,21 @@ function peakRssKiB() {
     return process.resourceUsage().maxRSS;
 }
 
+const written = { stdout: 0, stderr: 0 };
+for (const stream of ["stdout", "stderr"]) {
+    const write = process[stream].write.bind(process[stream]);
+    process[stream].write = (chunk, encoding, callback) => {
+        written[stream] += typeof chunk === "string" ? Buffer.byteLength(chunk, typeof encoding === "string" ? encoding : "utf8") : chunk.length;
+        return write(chunk, encoding, callback);
+    };
+}
+
 function send(message) {
     if (process.send) process.send(message);
+}
+
+function reply(message) {
+    send({ ...message, written: { ...written } });
 }
 
 let handler;
@@ -75,12 +90,12 @@ process.on("message", async (message) => {
         const t0 = performance.now();
         try {
             const result = await handler(message.event, context);
-            send({ type: "result", id: message.id, result: result === undefined ? null : result, durationMs: performance.now() - t0 });
+            reply({ type: "result", id: message.id, result: result === undefined ? null : result, durationMs: performance.now() - t0 });
         } catch (error) {
-            send({ type: "result", id: message.id, error: errorOf(error), durationMs: performance.now() - t0 });
+            reply({ type: "result", id: message.id, error: errorOf(error), durationMs: performance.now() - t0 });
         }
     } else if (message.type === "stats") {
-        send({ type: "stats", id: message.id, maxRssKiB: peakRssKiB(), rssBytes: process.memoryUsage().rss });
+        reply({ type: "stats", id: message.id, maxRssKiB: peakRssKiB(), rssBytes: process.memoryUsage().rss });
     } else if (message.type === "exit") {
         process.exit(0);
     }
