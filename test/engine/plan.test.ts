@@ -8,14 +8,14 @@ import { UNRESERVED_CONCURRENCY_MINIMUM } from "../../tools/engine/accountNeeds"
 import { ROOT } from "../../tools/engine/evaluate";
 import { plan } from "../../tools/engine/plan";
 import { evaluatedStack } from "../support/evaluatedStacks";
-import { inTurn } from "../support/inTurn";
 import { throughSlowPipe } from "../support/pipe";
 import { sharedPolicyHost } from "../support/policyHost";
 import { runTool } from "../support/tool";
 
-// Started as the file loads, in processes of their own, while other suites run.
+// Started as the file loads, in processes of their own, while other suites run. The slow pipe mostly
+// sleeps, so it does not wait its turn behind the processes that need the second CPU (../support/inTurn.ts).
 const host = sharedPolicyHost();
-const slowPipe = inTurn(() => throughSlowPipe("test/fixtures/tools/longOutput.ts", ["5000", "3"]));
+const slowPipe = throughSlowPipe("test/fixtures/tools/longOutput.ts", ["5000", "3"]);
 
 describe("npm run plan, and long outputs through a real pipe", function () {
     this.timeout(180_000);

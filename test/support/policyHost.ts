@@ -6,16 +6,22 @@
 import { defaultHostMode, HostMode, PolicyHost } from "../../tools/engine/policyHost";
 import { inTurn } from "./inTurn";
 
-const hosts = new Map<HostMode, Promise<PolicyHost>>();
+const hosts = new Map<string, Promise<PolicyHost>>();
 
-/** The pack served as `pulumi preview --policy-pack` serves it, started on first use. Do not stop it. */
-export function sharedPolicyHost(mode: HostMode = defaultHostMode()): Promise<PolicyHost> {
-    let host = hosts.get(mode);
+/**
+ * The pack served as `pulumi preview --policy-pack` serves it, started on first use. Do not stop it.
+ * `lowPriority` is for a host only a late suite uses: it starts at the lowest CPU priority, taking only
+ * CPU the suites and the other processes leave, so it need not wait its turn either.
+ */
+export function sharedPolicyHost(mode: HostMode = defaultHostMode(), { lowPriority = false } = {}): Promise<PolicyHost> {
+    const key = `${mode}${lowPriority ? ", low priority" : ""}`;
+    let host = hosts.get(key);
     if (!host) {
-        host = inTurn(() => PolicyHost.start({ mode })).then((started) => (started.unref(), started));
+        const start = () => PolicyHost.start({ mode, lowPriority });
+        host = (lowPriority ? start() : inTurn(start)).then((started) => (started.unref(), started));
         // A host that failed to start fails the suites that await it, not the run.
         host.catch(() => undefined);
-        hosts.set(mode, host);
+        hosts.set(key, host);
     }
     return host;
 }

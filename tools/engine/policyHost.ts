@@ -9,6 +9,7 @@
 // parent, dependencies, property dependencies and provider).
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { BinaryWriter } from "google-protobuf";
 import * as yaml from "js-yaml";
@@ -128,6 +129,15 @@ export function defaultHostMode(): HostMode {
     return process.env.TANDEM_POLICY_HOST === "cli" ? "cli" : "transpiled";
 }
 
+/** The lowest priority (nice 19); where the system refuses, the pack runs at the usual one. */
+function lowerPriority(pid: number): void {
+    try {
+        os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
+    } catch {
+        // Only the start's share of the CPU changes, not what the pack does.
+    }
+}
+
 export class PolicyHost {
     private constructor(
         private readonly child: ChildProcess,
@@ -140,9 +150,11 @@ export class PolicyHost {
      * Starts the pack. `transpiled` (default) runs `node -r tools/transpile/register.js index.ts`
      * (transpile only, kept between runs; `npm run lint` type-checks the pack; the heap grown as
      * ./heapGrowth.ts says); `cli` runs @pulumi/pulumi's run-policy-pack entry exactly as
-     * `pulumi preview --policy-pack` does, including its type-checking ts-node setup.
+     * `pulumi preview --policy-pack` does, including its type-checking ts-node setup. `lowPriority`
+     * runs the pack at the lowest CPU priority: for a host started long before it is used, whose start
+     * should take only CPU nothing else wants.
      */
-    static async start(options: { packDir?: string; mode?: HostMode } = {}): Promise<PolicyHost> {
+    static async start(options: { packDir?: string; mode?: HostMode; lowPriority?: boolean } = {}): Promise<PolicyHost> {
         const packDir = options.packDir ?? PACK_DIR;
         const mode = options.mode ?? defaultHostMode();
         const args = mode === "cli"
@@ -153,6 +165,9 @@ export class PolicyHost {
             env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
             stdio: ["ignore", "pipe", "pipe"],
         });
+        if (options.lowPriority && child.pid !== undefined) {
+            lowerPriority(child.pid);
+        }
         const stderr: string[] = [];
         child.stderr!.on("data", (d: Buffer) => stderr.push(d.toString()));
         const stopOnExit = () => child.kill("SIGKILL");
@@ -189,6 +204,11 @@ export class PolicyHost {
             child.kill("SIGKILL");
             throw e;
         }
+    }
+
+    /** The pack's process. */
+    get pid(): number {
+        return this.child.pid!;
     }
 
     /**
