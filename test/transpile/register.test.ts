@@ -38,7 +38,6 @@ fs.writeFileSync(throwing, "interface Shape { sides: number }\nconst shape: Shap
 const thrown = inTurn(() => run(throwing));
 
 describe("transpile hook (tools/transpile/register.js)", () => {
-
     it("emits exactly what ts-node --transpile-only emits for the functions, so serialized callbacks are the same text", () => {
         const tsNode = require("ts-node").create({ transpileOnly: true, project: path.join(ROOT, "tsconfig.json") });
         const files = programFiles(path.join(ROOT, "functions"));

@@ -134,7 +134,7 @@ function lowerPriority(pid: number): void {
     try {
         os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
     } catch {
-        // Only the start's share of the CPU changes, not what the pack does.
+        // Refused (a platform without priorities): only the pack's share of the CPU differs, not what it does.
     }
 }
 
