@@ -107,23 +107,39 @@ function describe(request: http.IncomingMessage): ProxiedRequest {
     return { method: request.method ?? "GET", path, query: url.searchParams, ...(range !== undefined ? { range } : {}), ...(ifMatch !== undefined ? { ifMatch } : {}) };
 }
 
-/** Tokens are bytes; a write of n bytes waits until the bucket holds n. */
-class TokenBucket {
-    private tokens: number;
-    private at = performance.now();
+/** The clock a bucket reads and the timer it waits on (a test replaces them). */
+export interface BucketClock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
 
-    constructor(private readonly rate: number, private readonly depth: number) {
+const realClock: BucketClock = { now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/** Tokens are bytes; a write of n bytes waits until the bucket holds n. */
+export class TokenBucket {
+    private tokens: number;
+    private at: number;
+
+    constructor(private readonly rate: number, private readonly depth: number, private readonly clock: BucketClock = realClock) {
         this.tokens = depth;
+        this.at = clock.now();
     }
 
     /** Takes n ≤ depth tokens, waiting for them when the bucket holds fewer. */
     async take(n: number): Promise<void> {
-        const now = performance.now();
-        this.tokens = Math.min(this.depth, this.tokens + ((now - this.at) / 1000) * this.rate);
-        this.at = now;
-        this.tokens -= n;
-        // Rounded up: Node truncates a fractional delay, which would let the rate creep over the cap.
-        if (this.tokens < 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil((-this.tokens / this.rate) * 1000)));
+        for (;;) {
+            const now = this.clock.now();
+            this.tokens = Math.min(this.depth, this.tokens + ((now - this.at) / 1000) * this.rate);
+            this.at = now;
+            if (this.tokens >= n) {
+                this.tokens -= n;
+                return;
+            }
+            // Checked again on waking: a timer counts from the event loop's cached time, which lags the
+            // clock when the loop is busy, so it can fire before the tokens are really there. The delay
+            // is rounded up because Node truncates a fractional one.
+            await this.clock.sleep(Math.ceil(((n - this.tokens) / this.rate) * 1000));
+        }
     }
 }
 
