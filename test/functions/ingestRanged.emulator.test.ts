@@ -20,6 +20,7 @@ import { createS3Storage } from "../../functions/storage";
 import { FaultProxy, SeenRequest, startFaultProxy } from "../../tools/local/faultProxy";
 import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 import { captureFunctionOutput, lambdaContext, linesSince, makeHandlers, outputMark, s3Event } from "../support/lambda";
+import { assertWithinCap } from "../support/withinCap";
 import { fuzzSeed, printSeed } from "./fuzzSeed";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
@@ -283,8 +284,7 @@ describe("functions: ingest in ranged parts (moto behind the fault proxy)", func
     });
 
     it("goes faster than one connection's cap: parts on several connections, each within the cap (the proxy's record)", async () => {
-        const bytesPerSecond = 4e6;
-        const capped = await startFaultProxy(moto.endpoint, { bytesPerSecond });
+        const capped = await startFaultProxy(moto.endpoint, { bytesPerSecond: 4e6 });
         try {
             const body = randomBytes(8 * PART);
             const { versionId } = await put("capped/doc", body);
@@ -292,11 +292,7 @@ describe("functions: ingest in ranged parts (moto behind the fault proxy)", func
             assert.strictEqual((await handlers.ingest(s3Event(primary.bucket, "objects/capped/doc"), lambdaContext())).records[0].outcome, "written");
             assertDescribes(await manifestOf("capped/doc"), body, versionId);
             const gets = capped.seen.filter((r) => r.method === "GET" && r.path.endsWith("/objects/capped/doc"));
-            const { burstBytes } = capped.bandwidth!;
-            for (const get of gets) {
-                const seconds = (get.endedAt! - get.answeredAt!) / 1000;
-                assert.ok(get.bytes <= burstBytes + bytesPerSecond * seconds, `${get.bytes} bytes in ${seconds} s on connection ${get.connection}`);
-            }
+            assertWithinCap(capped, gets);
             // The most ranged GETs that were open at once (each from its arrival to its last byte): the
             // window's parts and the one sent ahead. (The first, plain GET is left out: the proxy only sees
             // it end when it next writes to the connection the client dropped after part 0.)

@@ -127,6 +127,8 @@ export class TokenBucket {
 
     /** Takes n ≤ depth tokens, waiting for them when the bucket holds fewer. */
     async take(n: number): Promise<void> {
+        // More than the bucket holds would never be there: the caller must cut its writes to the depth.
+        if (n > this.depth) throw new RangeError(`a take of ${n} bytes exceeds the bucket's depth of ${this.depth}`);
         for (;;) {
             const now = this.clock.now();
             this.tokens = Math.min(this.depth, this.tokens + ((now - this.at) / 1000) * this.rate);
