@@ -178,45 +178,79 @@ export class StackGraph {
         return undefined;
     }
 
+    // The indexes below are kept only once complete: a graph serves several rules (stackGraphOf).
     private reverse(): Map<string, Reference[]> {
         if (!this.reverseIndex) {
-            this.reverseIndex = new Map();
+            const index = new Map<string, Reference[]>();
             for (const r of this.resources) {
                 for (const [prop, deps] of Object.entries(r.propertyDependencies)) {
                     for (const d of deps) {
-                        const list = this.reverseIndex.get(d.urn);
+                        const list = index.get(d.urn);
                         if (list) {
                             list.push({ r, prop });
                         } else {
-                            this.reverseIndex.set(d.urn, [{ r, prop }]);
+                            index.set(d.urn, [{ r, prop }]);
                         }
                     }
                 }
             }
+            this.reverseIndex = index;
         }
         return this.reverseIndex;
     }
 
     private literals(): Map<string, Reference[]> {
         if (!this.literalIndex) {
-            this.literalIndex = new Map();
+            const index = new Map<string, Reference[]>();
             for (const r of this.resources) {
                 const props = r.props as Record<string, unknown>;
                 for (const prop of Object.keys(props)) {
                     const v = rawGet(props, prop);
                     if (typeof v === "string" && v !== "" && !isUnknown(v) && v.length < 2048) {
-                        const list = this.literalIndex.get(v);
+                        const list = index.get(v);
                         if (list) {
                             list.push({ r, prop });
                         } else {
-                            this.literalIndex.set(v, [{ r, prop }]);
+                            index.set(v, [{ r, prop }]);
                         }
                     }
                 }
             }
+            this.literalIndex = index;
         }
         return this.literalIndex;
     }
+}
+
+/**
+ * What @pulumi/policy's unknown-checking proxy answers with the object it wraps (proxy.js,
+ * `getSpecialProxyTarget`); a plain object answers undefined.
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** The deserialized properties behind the server's proxy; undefined for props that are not one. */
+const served = (r: PolicyResource): unknown => (r.props as Record<string, unknown>)[PROXY_TARGET];
+
+let latest: { resources: PolicyResource[]; graph: StackGraph } | undefined;
+
+/**
+ * The graph of `resources`, shared by the stack rules of one AnalyzeStack call. @pulumi/policy's server
+ * builds the call's resources anew for every stack rule (server.js, inside its loop over the policies),
+ * each behind a new proxy, but over the same deserialized properties (one copy per request:
+ * ./sharedProperties.ts). So when every resource is the same URN over the same served properties, in
+ * the same order, the graph the rule before built serves this one, with its indexes and memo. Rules
+ * only read (withPropertiesUnchanged checks every fixture case and both stacks). Properties that are
+ * not the server's (a test's hand-built resources, which a caller may change between calls) always
+ * get a graph of their own.
+ */
+export function stackGraphOf(resources: PolicyResource[]): StackGraph {
+    const previous = latest?.resources;
+    const same = previous !== undefined && previous.length === resources.length &&
+        resources.every((r, i) => r.urn === previous[i].urn && served(r) !== undefined && served(r) === served(previous[i]));
+    if (!same) {
+        latest = { resources, graph: new StackGraph(resources) };
+    }
+    return latest!.graph;
 }
 
 /** Inputs through which a non-taggable resource names the resource it configures. */

@@ -10,7 +10,7 @@ import {
     ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { validExemption } from "./exemptions";
-import { StackGraph } from "./graph";
+import { StackGraph, stackGraphOf } from "./graph";
 import { ANCHOR_TAG, Pillar, PILLAR_TAG } from "./metadata";
 import { ownTags } from "./tags";
 import { isUnknownValueError } from "./values";
@@ -176,7 +176,7 @@ export function stackRule<C = Record<string, never>>(doc: RuleDoc, spec: StackRu
     return withDoc({
         ...metadata(doc),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const graph = new StackGraph(args.resources);
+            const graph = stackGraphOf(args.resources);
             const undecided: { subject: PolicyResource; error: Error }[] = [];
             const config = settings<C>(doc, args.getConfig());
             spec.check({
