@@ -73,7 +73,11 @@ export class StackGraph {
 
     private readonly memo = new Map<string, unknown>();
 
-    /** A value derived from the whole stack, computed once per stack (e.g. every alarm's metrics). */
+    /**
+     * A value derived from the whole stack, computed once per stack (e.g. every alarm's metrics). The
+     * graph serves every stack rule of a request (stackGraphOf): the key names the value, and `build`
+     * must not depend on the rule or its config.
+     */
     cached<T>(key: string, build: () => T): T {
         if (!this.memo.has(key)) {
             this.memo.set(key, build());
@@ -241,7 +245,8 @@ let latest: { resources: PolicyResource[]; graph: StackGraph } | undefined;
  * the same order, the graph the rule before built serves this one, with its indexes and memo. Rules
  * only read (withPropertiesUnchanged checks every fixture case and both stacks). Properties that are
  * not the server's (a test's hand-built resources, which a caller may change between calls) always
- * get a graph of their own.
+ * get a graph of their own. The last graph is kept until the next call: in a deployment the engine
+ * calls AnalyzeStack once, at the end.
  */
 export function stackGraphOf(resources: PolicyResource[]): StackGraph {
     const previous = latest?.resources;
