@@ -5,17 +5,14 @@
 // every fixture case of test/policy/rules.test.ts is checked the same way. The stack rules of one
 // request also share one relation graph (policy/lib/graph.ts stackGraphOf), built over those properties.
 import { strict as assert } from "assert";
-import { createRequire } from "module";
-import * as path from "path";
 import type { PolicyResource } from "@pulumi/policy";
 import { StackGraph, stackGraphOf } from "../../policy/lib/graph";
 import { RuleDoc, stackRule } from "../../policy/lib/rule";
 import { deserializeModule, sharingDeserializer, unshared } from "../../policy/lib/sharedProperties";
 import { policies } from "../../policy/rules";
-import { PACK_DIR } from "../../tools/engine/policyHost";
 import { STACKS } from "../../tools/engine/evaluate";
 import { evaluatedStack } from "../support/evaluatedStacks";
-import { runPolicies, withPropertiesUnchanged } from "./harness/engine";
+import { runPolicies, unknownCheckingProxy, withPropertiesUnchanged } from "./harness/engine";
 import { engineResources, STACK_TAGS } from "./harness/inventory";
 
 describe("properties shared between the rules of a request", () => {
@@ -48,9 +45,6 @@ describe("properties shared between the rules of a request", () => {
         await assert.rejects(withPropertiesUnchanged(() => runPolicies([writer as unknown as (typeof policies)[number]], [first])), /a rule changed the properties it was given/);
     });
 });
-
-// The pack's own @pulumi/policy, whose server wraps every resource's properties in this proxy.
-const { unknownCheckingProxy } = createRequire(path.join(PACK_DIR, "index.ts"))("@pulumi/policy/proxy") as { unknownCheckingProxy<T>(v: T): T };
 
 /** Resources as @pulumi/policy's server builds them for one stack rule: each behind a new proxy over `props`. */
 const served = (props: Array<Record<string, unknown>>, wrap: (p: Record<string, unknown>) => Record<string, unknown> = unknownCheckingProxy) =>

@@ -33,6 +33,8 @@ const { Struct } = packRequire("google-protobuf/google/protobuf/struct_pb") as {
 
 /** What the engine sends for a value not known yet. */
 export const UNKNOWN = proxy.unknownStringValue;
+/** The pack's own unknown-checking proxy, the one its server wraps every resource's properties in. */
+export const { unknownCheckingProxy } = proxy;
 
 export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
 
