@@ -4,6 +4,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { shareCallbackCode } from "./codeCache";
+import { lazyResourceOutputs } from "./lazyOutputs";
 import { TYPES } from "./resourceTypes";
 import { defaultWorld, MockWorld, WorldMocks } from "./mockWorld";
 import { engineConfig } from "./preflight";
@@ -87,6 +88,11 @@ export interface EvaluateOptions {
      * process (./codeCache.ts). On by default; the result is the same either way (a test checks it).
      */
     shareCallbackCode?: boolean;
+    /**
+     * Make each resource's output properties when the program first reads them (./lazyOutputs.ts), not
+     * all at registration. On by default; the result is the same either way (a test checks it).
+     */
+    lazyOutputs?: boolean;
 }
 
 /**
@@ -127,6 +133,7 @@ function reported(reason: unknown): boolean {
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<Inventory> {
     const result = running.then(() => {
         shareCallbackCode(options.shareCallbackCode ?? true);
+        lazyResourceOutputs(options.lazyOutputs ?? true);
         return withStackTraces(options.stackTraces ?? false, () => evaluateOnce(stack, options));
     });
     running = result.catch(() => undefined);
