@@ -19,6 +19,7 @@ import { typescriptArgs } from "../transpile/command";
 import { Inventory, RecordedResource, ROOT } from "./evaluate";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, parsePolicyConfig, PolicyConfig, PolicySchema, reconcilePolicyConfig } from "./policyConfig";
 import { HEAP_GROWTH_FLAG } from "./heapGrowth";
+import { plainStruct } from "./plainStruct";
 import { encodeStringsInOneBlock } from "./protobufStrings";
 
 encodeStringsInOneBlock();
@@ -285,7 +286,7 @@ export class PolicyHost {
         const forStack = new Map<string, Uint8Array>();
         const encodeForStack = (r: RecordedResource, inputs: Record<string, unknown>, options: any) => {
             const outputs = { ...engineProperties(structJs(r.serializedState)), ...inputs };
-            const encoded = stackResource(r, Struct.fromJavaScript(outputs), options, providerOf(r)).serializeBinary();
+            const encoded = stackResource(r, plainStruct(outputs), options, providerOf(r)).serializeBinary();
             forStack.set(r.urn, encoded);
             return encoded;
         };
@@ -294,7 +295,7 @@ export class PolicyHost {
             const options = resourceOptions(r);
             let inputs = engineProperties(structJs(r.serializedInputs));
             // Remediate and Analyze take the same request; it is encoded again only if a remediation changed the inputs.
-            let request = analyzeRequest(r, Struct.fromJavaScript(inputs), options, providerOf(r)).serializeBinary();
+            let request = analyzeRequest(r, plainStruct(inputs), options, providerOf(r)).serializeBinary();
             const remediated = await callEncoded(this.client, "remediate", request);
             countNotApplicable(remediated.getNotApplicableList());
             for (const rem of remediated.getRemediationsList()) {
@@ -537,7 +538,7 @@ function providerResource(provider: RecordedResource): any {
     p.setType(provider.type);
     p.setName(provider.name);
     p.setUrn(provider.urn);
-    p.setProperties(Struct.fromJavaScript(engineProperties(structJs(provider.serializedInputs))));
+    p.setProperties(plainStruct(engineProperties(structJs(provider.serializedInputs))));
     return p;
 }
 
