@@ -5,7 +5,9 @@
 // Here each property's Output is made when it is first read, from the same constructor and promises,
 // settled with what the registration answered before or after that read. What a program can observe
 // stays the same: an own enumerable property per output, the same values, secrecy, dependencies and
-// errors; a test compares every registration both ways.
+// errors; a test compares every registration both ways. Asking for a property's descriptor makes its
+// Output first: Pulumi's closure serializer reads descriptors (runtime/closure/createClosure.js), and
+// a callback that captures a whole resource must bundle its Outputs, not the getters standing in.
 import * as pulumi from "@pulumi/pulumi";
 
 type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: pulumi.Resource[], err?: Error) => void;
@@ -21,6 +23,28 @@ const errors = require("@pulumi/pulumi/errors") as { isGrpcError(err: unknown): 
 const output = require("@pulumi/pulumi/output") as { OutputToStringError: { isInstance(e: unknown): boolean } };
 const OutputImpl = pulumi.Output as unknown as new (resources: unknown, ...promises: Promise<unknown>[]) => pulumi.Output<unknown>;
 const eager = rpc.transferProperties;
+
+/** Each resource's properties whose Output is not made yet; a getter removes its own. */
+const unmade = new WeakMap<object, Set<string>>();
+
+function make(target: object, key?: PropertyKey): void {
+    const keys = unmade.get(target);
+    for (const k of key === undefined ? [...(keys ?? [])] : keys?.has(key as string) ? [key as string] : []) {
+        void (target as Record<string, unknown>)[k];
+    }
+}
+
+/** Object.getOwnPropertyDescriptor(s) and Reflect's, making the Outputs they would show first. */
+function descriptorsShowOutputs(): void {
+    const { getOwnPropertyDescriptor, getOwnPropertyDescriptors } = Object;
+    const reflected = Reflect.getOwnPropertyDescriptor;
+    if ((getOwnPropertyDescriptor as { lazyOutputs?: true }).lazyOutputs) {
+        return;
+    }
+    Object.getOwnPropertyDescriptor = Object.assign((o: any, p: PropertyKey) => (make(o, p), getOwnPropertyDescriptor(o, p)), { lazyOutputs: true as const });
+    Object.getOwnPropertyDescriptors = (<T>(o: T) => (make(o as object), getOwnPropertyDescriptors(o))) as typeof getOwnPropertyDescriptors;
+    Reflect.getOwnPropertyDescriptor = (o: object, p: PropertyKey) => (make(o, p), reflected(o, p));
+}
 
 /** As rpc.js's safeToString: how the SDK names the input in its promises' debug labels (and what it lets throw). */
 function describe(value: unknown): string {
@@ -41,6 +65,8 @@ function lazyTransferProperties(onto: pulumi.Resource, label: string, props: Rec
     // The SDK's promise bookkeeping in effect now, as the eager transfer would have used it.
     const track = debuggable.debuggablePromise;
     const resolvers: Record<string, Resolver> = {};
+    const keys = new Set<string>();
+    unmade.set(onto, keys);
     for (const key of Object.keys(props)) {
         if (key === "id" || key === "urn") {
             continue;
@@ -59,7 +85,11 @@ function lazyTransferProperties(onto: pulumi.Resource, label: string, props: Rec
             settled = { value, isKnown, isSecret, deps, err };
             settle?.(settled);
         };
-        const become = (value: unknown) => Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
+        keys.add(key);
+        const become = (value: unknown) => {
+            keys.delete(key);
+            Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
+        };
         Object.defineProperty(onto, key, {
             enumerable: true,
             configurable: true,
@@ -89,5 +119,8 @@ function lazyTransferProperties(onto: pulumi.Resource, label: string, props: Rec
 
 /** For the evaluations that follow: each output made when first read (`on`), or all at registration as the SDK does. */
 export function lazyResourceOutputs(on: boolean): void {
+    if (on) {
+        descriptorsShowOutputs();
+    }
     rpc.transferProperties = on ? lazyTransferProperties : eager;
 }
