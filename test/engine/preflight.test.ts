@@ -13,7 +13,7 @@ import { evaluateStack, ROOT } from "../../tools/engine/evaluate";
 import { checkConfiguration, preflight } from "../../tools/engine/preflight";
 import { PREFLIGHT_RULES, PreflightRuleId, Problem } from "../../tools/engine/preflight/rules";
 import { inTurn } from "../support/inTurn";
-import { projectFixture, realFile, removeFixtures } from "../support/projectFixture";
+import { projectFixture, realFile } from "../support/projectFixture";
 
 const PROJECT = realFile("Pulumi.yaml");
 const viewerKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" }).toString();
@@ -43,7 +43,6 @@ function refuses(rule: PreflightRuleId, problems: Problem[], message: RegExp | s
 
 describe("engine preflight: what the Pulumi CLI checks before it runs the program", function () {
     this.timeout(60_000);
-    after(removeFixtures);
 
     describe("the shipped project", () => {
         it("passes for both stacks, and hands the program every project default", () => {

@@ -12,7 +12,6 @@ import { SecureBucket, SecureBucketArgs } from "../../infra/secureBucket";
 import { MOCK_ACCOUNT_ID } from "../../tools/engine/mockWorld";
 import { CONTEXT, evaluateComponents, TOPIC_ARN } from "../support/components";
 import { ofType, one, TYPES } from "../support/inventory";
-import { removeFixtures } from "../support/projectFixture";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0b3a1f4e-6f0a-4c1e-9d7b-2a5c8e9f1d23`;
 const ROLE_ARN = `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/platform/lambda-ingest`;
@@ -35,7 +34,6 @@ function fnArgs(overrides: Partial<HardenedFunctionArgs> = {}): HardenedFunction
 const alarmNamed = (inv: { resources: any[] }, physical: string) => ofType(inv as any, TYPES.alarm).find((a) => a.inputs.name === physical)!;
 
 describe("components on their own", () => {
-    after(removeFixtures);
 
     describe("RegionKey", () => {
         const key = (args: RegionKeyArgs, world?: { deployedRegions: string[] }) =>
