@@ -34,7 +34,6 @@ function fnArgs(overrides: Partial<HardenedFunctionArgs> = {}): HardenedFunction
 const alarmNamed = (inv: { resources: any[] }, physical: string) => ofType(inv as any, TYPES.alarm).find((a) => a.inputs.name === physical)!;
 
 describe("components on their own", () => {
-
     describe("RegionKey", () => {
         const key = (args: RegionKeyArgs, world?: { deployedRegions: string[] }) =>
             evaluateComponents((home) => ({ arn: new RegionKey("key", args, home).arn }), { world });
