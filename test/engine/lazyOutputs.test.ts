@@ -11,7 +11,7 @@ import { one, TYPES } from "../support/inventory";
 
 /** Everything the engine receives, by URN (the order of registrations varies with timing), and what the program exports. */
 function observed(inventory: Inventory): Map<string, string> {
-    const seen = new Map(inventory.resources.map((r) => [r.urn, JSON.stringify([r.serializedInputs.toJavaScript(), r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options])]));
+    const seen = new Map(inventory.resources.map((r) => [r.urn, JSON.stringify([r.serializedInputs, r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options])]));
     return seen.set("(stack outputs)", JSON.stringify(inventory.outputs));
 }
 
@@ -98,7 +98,7 @@ describe("resource outputs made when first read", function () {
             const role = new aws.iam.Role("handler", { assumeRolePolicy: "{}" }, { provider: home });
             new aws.lambda.CallbackFunction("handler", { role, callback: async (event: { key: string }) => ({ value: (queue as unknown as Record<string, pulumi.Output<string>>)[event.key].get() }) }, { provider: home });
         }, { lazyOutputs, shareCallbackCode: false })));
-        const code = (inv: Inventory) => JSON.stringify(one(inv, TYPES.function).serializedInputs.toJavaScript().code);
+        const code = (inv: Inventory) => JSON.stringify(one(inv, TYPES.function).serializedInputs.code);
         assert.ok(code(eager).includes("__index.js"));
         assert.equal(code(lazy), code(eager));
     });

@@ -5,7 +5,7 @@ import { PolicyReport, Violation } from "../../tools/engine/policyHost";
 
 type Props = Record<string, any>;
 
-const js = (struct: any): Props => (struct && typeof struct.toJavaScript === "function" ? struct.toJavaScript() : structuredClone(struct ?? {}));
+const js = (props: Props | undefined): Props => structuredClone(props ?? {});
 
 /** A copy of the inventory where the selected resources' inputs (and outputs) went through `change`. */
 export function editResources(inventory: Inventory, select: (r: RecordedResource) => boolean, change: (props: Props) => Props): Inventory {

@@ -89,7 +89,7 @@ describe("whole-program negative suite", function () {
         const normal = await evaluateStack("dr", { stackTraces: true });
         const quick = await evaluatedStack("dr");
         const view = (inv: typeof normal) => new Map(inv.resources.map((r) => [r.urn, JSON.stringify([
-            r.serializedInputs.toJavaScript(), r.serializedState.toJavaScript(), r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options,
+            r.serializedInputs, r.serializedState, r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options,
         ])]));
         assert.deepEqual(view(quick), view(normal));
     });

@@ -263,7 +263,7 @@ describe("policy pack, served and driven like the engine", function () {
         it("leaves everything else as it was, a Lambda function's code archive included", async () => {
             const report = await run(untagged, { config: { "required-tags": { enforcementLevel: "remediate", remediationValues: { "cost-center": "cc-2002" } } } });
             const fn = report.remediations.find((r) => r.urn.endsWith("aws:lambda/function:Function::ingest"))!;
-            const before: Record<string, any> = engineProperties(untagged.resources.find(byName(T.fn, "ingest"))!.serializedInputs.toJavaScript());
+            const before: Record<string, any> = engineProperties(untagged.resources.find(byName(T.fn, "ingest"))!.serializedInputs);
             assert.ok(Object.keys((fn.properties.code as any).assets).includes("__index.js"));
             assert.deepEqual(fn.properties, { ...before, tags: { "cost-center": "cc-2002" } });
         });

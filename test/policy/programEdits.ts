@@ -20,7 +20,7 @@ export const T = {
     attachment: TYPES.rolePolicyAttachment,
 } as const;
 
-const plain = (v: any): Props => (v && typeof v.toJavaScript === "function" ? v.toJavaScript() : structuredClone(v ?? {}));
+const plain = (props: Props | undefined): Props => structuredClone(props ?? {});
 
 export function find(inv: Inventory, type: string, name: string): RecordedResource {
     const r = inv.resources.find((x) => x.type === type && x.name === name);

@@ -35,12 +35,15 @@ export interface RecordedResource {
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     inputs: Record<string, any>;
-    /** Inputs exactly as serialized for the engine (google.protobuf.Struct). */
-    serializedInputs: any;
+    /**
+     * Inputs exactly as serialized for the engine: the JSON of the request's google.protobuf.Struct
+     * (kept as JSON: the Struct messages of a 2,000-resource stack hold 35 MB, their JSON a few).
+     */
+    serializedInputs: Record<string, any>;
     /** Outputs as the (mock) provider returned them. */
     state: Record<string, any>;
-    /** Outputs exactly as the (mock) engine answered them (google.protobuf.Struct, wire form). */
-    serializedState: any;
+    /** Outputs exactly as the (mock) engine answered them (the JSON of the response's Struct, wire form). */
+    serializedState: Record<string, any>;
     /** Resource options as registered (what a policy pack sees as `opts`). */
     options: RecordedOptions;
 }
@@ -270,6 +273,17 @@ function aliasUrn(alias: any, req: any): string {
 
 const responseLabel = () => "RegisterResourceResponse";
 
+/** What the SDK's deserializeProperties (runtime/rpc.js) makes of a Struct, from the Struct's JSON. */
+function deserialized(wire: Record<string, unknown>): Record<string, any> {
+    const props: Record<string, any> = {};
+    for (const [key, value] of Object.entries(wire)) {
+        if (value !== undefined) {
+            props[key] = pulumi.runtime.deserializeProperty(value);
+        }
+    }
+    return props;
+}
+
 /** Wraps the mock monitor so each registration is recorded with what the engine would see. */
 function recordRegistrations(mocks: WorldMocks, onRegistered: ((r: RecordedResource) => void) | undefined): RecordedResource[] {
     const resources: RecordedResource[] = [];
@@ -278,7 +292,9 @@ function recordRegistrations(mocks: WorldMocks, onRegistered: ((r: RecordedResou
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
         register(req, (err: unknown, resp: any) => {
             if (!err) {
-                const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+                const serializedInputs = req.getObject().toJavaScript();
+                const serializedState = resp.getObject().toJavaScript();
+                const inputs = deserialized(serializedInputs);
                 const propertyDependencies: Record<string, string[]> = {};
                 req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
                     propertyDependencies[key] = deps.getUrnsList();
@@ -296,9 +312,9 @@ function recordRegistrations(mocks: WorldMocks, onRegistered: ((r: RecordedResou
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
                     inputs,
-                    serializedInputs: req.getObject(),
-                    state: pulumi.runtime.deserializeProperties(resp.getObject()),
-                    serializedState: resp.getObject(),
+                    serializedInputs,
+                    state: deserialized(serializedState),
+                    serializedState,
                     options: recordedOptions(req),
                 };
                 resources.push(record);

@@ -285,7 +285,7 @@ export class PolicyHost {
         // while the pack analyzes it rather than all at once at the end.
         const forStack = new Map<string, Uint8Array>();
         const encodeForStack = (r: RecordedResource, inputs: Record<string, unknown>, options: any) => {
-            const outputs = { ...engineProperties(structJs(r.serializedState)), ...inputs };
+            const outputs = { ...engineProperties(r.serializedState), ...inputs };
             const encoded = stackResource(r, plainStruct(outputs), options, providerOf(r)).serializeBinary();
             forStack.set(r.urn, encoded);
             return encoded;
@@ -293,7 +293,7 @@ export class PolicyHost {
 
         const analyzeOne = async (r: RecordedResource) => {
             const options = resourceOptions(r);
-            let inputs = engineProperties(structJs(r.serializedInputs));
+            let inputs = engineProperties(r.serializedInputs);
             // Remediate and Analyze take the same request; it is encoded again only if a remediation changed the inputs.
             let request = analyzeRequest(r, plainStruct(inputs), options, providerOf(r)).serializeBinary();
             const remediated = await callEncoded(this.client, "remediate", request);
@@ -442,14 +442,6 @@ function packInfo(ai: any): PackInfo {
     return { name: ai.getName(), version: ai.getVersion(), description: ai.getDescription(), policies, initialConfig };
 }
 
-/** A recorded Struct (or plain object) as plain JSON. */
-function structJs(value: any): Record<string, unknown> {
-    if (value && typeof value.toJavaScript === "function") {
-        return value.toJavaScript();
-    }
-    return value ?? {};
-}
-
 /** Struct.fromJavaScript accepts JSON values only. */
 function jsonSafe(value: unknown): any {
     return JSON.parse(JSON.stringify(value ?? {}));
@@ -538,7 +530,7 @@ function providerResource(provider: RecordedResource): any {
     p.setType(provider.type);
     p.setName(provider.name);
     p.setUrn(provider.urn);
-    p.setProperties(plainStruct(engineProperties(structJs(provider.serializedInputs))));
+    p.setProperties(plainStruct(engineProperties(provider.serializedInputs)));
     return p;
 }
 

@@ -6,11 +6,9 @@ import type { Inventory, RecordedResource } from "../../../tools/engine/evaluate
 import { engineProperties, goDurationSeconds } from "../../../tools/engine/policyHost";
 import { EngineResource } from "./engine";
 
-const plainJs = (v: any): Record<string, unknown> => (v && typeof v.toJavaScript === "function" ? v.toJavaScript() : structuredClone(v ?? {}));
-
 function engineResource(r: RecordedResource): EngineResource {
-    const inputs = engineProperties(plainJs(r.serializedInputs));
-    const outputs = engineProperties(plainJs(r.serializedState));
+    const inputs = engineProperties(r.serializedInputs);
+    const outputs = engineProperties(r.serializedState);
     const t = r.options?.customTimeouts;
     return {
         type: r.type,
