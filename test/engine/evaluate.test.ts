@@ -1,7 +1,9 @@
 // The mock evaluation's own shortcuts leave what the engine receives unchanged: evaluations that share
 // the serialized callbacks and their bundled packages (tools/engine/codeCache.ts) register exactly
-// what evaluations that compute them afresh register, Lambda code archives included.
+// what evaluations that compute them afresh register, Lambda code archives included; the inputs and
+// state it records from the JSON of their Structs are what the SDK's own deserializeProperties reads.
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
 import { evaluatedStack } from "../support/evaluatedStacks";
 
@@ -27,6 +29,18 @@ describe("mock evaluation", function () {
         assert.ok(functions.length > 0, "the comparison covers the serialized callbacks");
         for (const f of functions) {
             assert.ok(JSON.stringify(f.serializedInputs.code).includes("__index.js"), f.name);
+        }
+    });
+
+    it("records inputs and state as the SDK deserializes the Structs they were sent in, deployed and in a first preview", async () => {
+        const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+        const asTheSdkReads = (json: Record<string, unknown>) => JSON.stringify(pulumi.runtime.deserializeProperties(Struct.fromJavaScript(json)));
+        for (const preview of [false, true]) {
+            // Compared right after the evaluation: the SDK reads the runtime's settings (a preview's unknowns).
+            const inventory = await evaluateStack("prod", { world: { preview } });
+            const differing = inventory.resources.filter((r) => JSON.stringify(r.inputs) !== asTheSdkReads(r.serializedInputs) || JSON.stringify(r.state) !== asTheSdkReads(r.serializedState));
+            assert.deepEqual(differing.map((r) => r.urn), [], preview ? "first preview" : "deployed");
+            assert.ok(inventory.resources.some((r) => JSON.stringify(r.serializedInputs).includes(pulumi.runtime.specialSigKey)), "assets or secrets are compared");
         }
     });
 });
