@@ -4,15 +4,9 @@
 // state it records from the JSON of their Structs are what the SDK's own deserializeProperties reads.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
+import { evaluateStack } from "../../tools/engine/evaluate";
 import { evaluatedStack } from "../support/evaluatedStacks";
-
-/** Every registration as the engine receives it: inputs, dependencies, provider, parent, options. */
-function registrations(inventory: Inventory): Map<string, string> {
-    return new Map(inventory.resources.map((r) => [r.urn, JSON.stringify([
-        r.serializedInputs, r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options,
-    ])]));
-}
+import { assertSameRegistrations } from "../support/inventory";
 
 describe("mock evaluation", function () {
     this.timeout(120_000);
@@ -23,8 +17,8 @@ describe("mock evaluation", function () {
         // The run's shared evaluation, which other suites read too; sharedAgain reuses the code it shared.
         const shared = await evaluatedStack("prod");
         const sharedAgain = await evaluateStack("prod");
-        assert.deepEqual(registrations(shared), registrations(fresh));
-        assert.deepEqual(registrations(sharedAgain), registrations(fresh), "second shared evaluation");
+        assertSameRegistrations(shared, fresh);
+        assertSameRegistrations(sharedAgain, fresh, "second shared evaluation");
         const functions = fresh.resources.filter((r) => r.type === "aws:lambda/function:Function");
         assert.ok(functions.length > 0, "the comparison covers the serialized callbacks");
         for (const f of functions) {

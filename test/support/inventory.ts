@@ -4,6 +4,22 @@ import type { Inventory, RecordedResource } from "../../tools/engine/evaluate";
 
 export { TYPES } from "../../tools/engine/resourceTypes";
 
+/**
+ * Each resource as the engine receives it (inputs, property dependencies, dependencies, provider,
+ * parent, options) with what the mocks answered, by URN: the order of registrations varies with timing.
+ */
+export function registrations(inv: Inventory): Map<string, string> {
+    return new Map(inv.resources.map((r) => [r.urn, JSON.stringify([
+        r.serializedInputs, r.serializedState, r.propertyDependencies, [...r.dependencies].sort(), r.provider, r.parent, r.options,
+    ])]));
+}
+
+/** The same registrations; on a difference, names the resources that differ rather than printing both stacks. */
+export function assertSameRegistrations(actual: Inventory, expected: Inventory, message?: string): void {
+    const [a, e] = [registrations(actual), registrations(expected)];
+    assert.deepStrictEqual([...new Set([...a.keys(), ...e.keys()])].filter((urn) => a.get(urn) !== e.get(urn)), [], message);
+}
+
 export function ofType(inv: Inventory, type: string): RecordedResource[] {
     return inv.resources.filter((r) => r.type === type);
 }
