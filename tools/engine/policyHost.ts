@@ -15,10 +15,10 @@ import { BinaryWriter } from "google-protobuf";
 import * as yaml from "js-yaml";
 import { parseExemption } from "../../policy/lib/exemptions";
 import { ANCHOR_TAG, EXEMPTIONS_LISTED, Pillar, PILLAR_TAG } from "../../policy/lib/metadata";
-import { typescriptArgs } from "../transpile/command";
+import { REGISTER } from "../transpile/command";
 import { Inventory, RecordedResource, ROOT } from "./evaluate";
 import { ENFORCEMENT_LEVELS, EnforcementLevel, parsePolicyConfig, PolicyConfig, PolicySchema, reconcilePolicyConfig } from "./policyConfig";
-import { HEAP_GROWTH_FLAG } from "./heapGrowth";
+import { HEAP_GROWTH_FLAG, PACK_YOUNG_GENERATION_FLAG } from "./heap";
 import { plainStruct } from "./plainStruct";
 import { encodeStringsInOneBlock } from "./protobufStrings";
 
@@ -35,6 +35,7 @@ export const PACK_DIR = path.join(ROOT, "policy");
 /** The gRPC limit the policy server raises its own to; Lambda code archives make large requests. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 const START_TIMEOUT_MS = 120_000;
+const PACK_PRELOAD = path.join(__dirname, "packPreload.ts");
 
 /** Wire-protocol signatures (sdk/go/common/resource/sig). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -114,6 +115,8 @@ export type StackDescription = Pick<Inventory, "stack" | "project" | "root" | "p
 /** A stack under analysis: its resources as they come, then the whole stack. */
 export interface AnalysisSession {
     analyze(resource: RecordedResource): void;
+    /** Resolves once every resource given so far has been analyzed (rejects as `finish` would). */
+    drained(): Promise<void>;
     finish(inventory: Inventory): Promise<PolicyReport>;
 }
 
@@ -149,18 +152,18 @@ export class PolicyHost {
 
     /**
      * Starts the pack. `transpiled` (default) runs `node -r tools/transpile/register.js index.ts`
-     * (transpile only, kept between runs; `npm run lint` type-checks the pack; the heap grown as
-     * ./heapGrowth.ts says); `cli` runs @pulumi/pulumi's run-policy-pack entry exactly as
-     * `pulumi preview --policy-pack` does, including its type-checking ts-node setup. `lowPriority`
-     * runs the pack at the lowest CPU priority: for a host started long before it is used, whose start
-     * should take only CPU nothing else wants.
+     * (transpile only, kept between runs; `npm run lint` type-checks the pack; the heap sized as
+     * ./heap.ts says; ./packPreload.ts loaded first); `cli` runs @pulumi/pulumi's run-policy-pack
+     * entry exactly as `pulumi preview --policy-pack` does, including its type-checking ts-node setup.
+     * `lowPriority` runs the pack at the lowest CPU priority: for a host started long before it is
+     * used, whose start should take only CPU nothing else wants.
      */
     static async start(options: { packDir?: string; mode?: HostMode; lowPriority?: boolean } = {}): Promise<PolicyHost> {
         const packDir = options.packDir ?? PACK_DIR;
         const mode = options.mode ?? defaultHostMode();
         const args = mode === "cli"
             ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
-            : [HEAP_GROWTH_FLAG, ...typescriptArgs("index.ts")];
+            : [HEAP_GROWTH_FLAG, PACK_YOUNG_GENERATION_FLAG, "-r", REGISTER, "-r", PACK_PRELOAD, "index.ts"];
         const child = spawn(process.execPath, args, {
             cwd: packDir,
             env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
@@ -320,6 +323,7 @@ export class PolicyHost {
                 byUrn.set(r.urn, r);
                 queue.add(() => analyzeOne(r));
             },
+            drained: () => queue.drained(),
             finish: async (inventory) => {
                 await queue.drained();
                 const resources = inventory.resources.map((r) => forStack.get(r.urn) ?? encodeForStack(r, {}, resourceOptions(r)));
