@@ -21,8 +21,10 @@ describe("npm run plan, and long outputs through a real pipe", function () {
     this.timeout(180_000);
 
     it("plan --json: the whole document, with the preflight and the account needs", async () => {
-        const run = await runTool((argv, io) => plan(argv, io, { host }), ["--stack", "prod", "--json"]);
+        let analyzedBeforeStack = 0;
+        const run = await runTool((argv, io) => plan(argv, io, { host, beforeStackAnalysis: () => analyzedBeforeStack++ }), ["--stack", "prod", "--json"]);
         assert.equal(run.code, 0, run.stderr);
+        assert.equal(analyzedBeforeStack, 1, "the hook the command line compacts the heap in runs once");
         assert.ok(run.stdout.length > 65_536, `the document is longer than a pipe buffers (${run.stdout.length} bytes)`);
         const report = JSON.parse(run.stdout);
         assert.deepEqual(report.preflight.problems, []);

@@ -9,7 +9,7 @@ import { PILLARS } from "../../policy/lib/metadata";
 import { choiceFlag, Io, parseCommandArgs, runCli, UsageError } from "../cli";
 import { accountNeeds } from "./accountNeeds";
 import { evaluateStack, Inventory, ROOT, STACKS } from "./evaluate";
-import { growHeapByHalf } from "./heapGrowth";
+import { compactHeap, growHeapByHalf } from "./heap";
 import { readPolicyConfigFile } from "./policyConfig";
 import { PolicyHost, PolicyReport } from "./policyHost";
 import { plainValue } from "./plainValues";
@@ -98,8 +98,14 @@ function printPreflight(io: Io, result: PreflightResult): void {
         : `Preflight FAILED: the Pulumi CLI would stop before running the program:\n${result.problems.map((p) => `  [${p.rule}] ${p.message}`).join("\n")}`);
 }
 
-/** `host`: a running pack to use (and leave running) instead of starting one for this run. */
-export async function plan(argv: string[], io: Io, options: { host?: Promise<PolicyHost> } = {}): Promise<number> {
+export interface PlanOptions {
+    /** A running pack to use (and leave running) instead of starting one for this run. */
+    host?: Promise<PolicyHost>;
+    /** Called once every resource is analyzed, before the stack is sent for AnalyzeStack. */
+    beforeStackAnalysis?: () => void;
+}
+
+export async function plan(argv: string[], io: Io, options: PlanOptions = {}): Promise<number> {
     const args = parseCommandArgs(argv, SPEC);
     if (args.help) {
         io.out(SPEC.usage);
@@ -146,7 +152,10 @@ export async function plan(argv: string[], io: Io, options: { host?: Promise<Pol
     let report: PolicyReport;
     try {
         inventory = await evaluating;
-        report = await (await session).finish(inventory);
+        const analysis = await session;
+        await analysis.drained();
+        options.beforeStackAnalysis?.();
+        report = await analysis.finish(inventory);
     } finally {
         await stop();
     }
@@ -191,5 +200,7 @@ export async function plan(argv: string[], io: Io, options: { host?: Promise<Pol
 
 runCli(module, (argv, io) => {
     growHeapByHalf();
-    return plan(argv, io);
+    // The evaluation is over and its garbage would stay resident while the pack builds its largest
+    // answer: 455-477 vs 503-510 MB at the peak of a 2,000-resource plan, for 0.25-0.35 s.
+    return plan(argv, io, { beforeStackAnalysis: compactHeap });
 });
