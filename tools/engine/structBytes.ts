@@ -7,8 +7,9 @@
 // Installed, a Struct keeps a view of its own bytes in the request's buffer (a fraction of the objects
 // decoded from them) and `toJavaScript()` decodes them straight to the JSON google-protobuf's would return: a fresh
 // object on each call, keys in sorted order, a later duplicate key or oneof member winning, the same
-// error for a Value with no kind. Any other use of the message (`getFieldsMap`, and everything that
-// reaches the fields through it: encoding, toObject) first decodes it the original way.
+// error for a Value with no kind. Any other use of the message through `getFieldsMap` (encoding,
+// toObject, edits) first decodes it the original way. `toArray`, `clone` and `equals` read the message's
+// internal array directly and would see it empty; @pulumi/policy calls none of them.
 import { BinaryReader } from "google-protobuf";
 import { isUtf8 } from "buffer";
 
