@@ -2,9 +2,9 @@
 // an ordinary full collection keeps, keeps everything alive, and leaves later collections as they were.
 // Run in a process of its own, whose heap this test shapes.
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as path from "path";
 import { REGISTER } from "../../tools/transpile/command";
+import { runNode } from "../support/node";
 
 const HEAP = path.join(__dirname, "..", "..", "tools", "engine", "heap.ts");
 
@@ -35,8 +35,9 @@ describe("engine: compacting the plan's heap", function () {
     this.timeout(60_000);
 
     it("gives back the pages an ordinary full collection keeps, loses nothing alive, and leaves later collections ordinary", async () => {
-        const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ["--expose-gc", "-r", REGISTER, "-e", probe], (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))));
-        const { before, after, intact, later, alive } = JSON.parse(out);
+        const run = await runNode(["--expose-gc", "-r", REGISTER, "-e", probe]);
+        assert.equal(run.code, 0, run.stderr);
+        const { before, after, intact, later, alive } = JSON.parse(run.stdout);
         assert.ok(before.size > 2 * before.used, `the probe's heap is fragmented: ${JSON.stringify(before)}`);
         assert.ok(after.size < 1.5 * after.used, `compacted: ${JSON.stringify(after)}`);
         assert.ok(after.used >= 0.9 * before.used, "what was alive is still there");

@@ -4,14 +4,12 @@
 // for bytes the policy host never writes but a protobuf encoder may (duplicate keys, two kinds in one
 // Value, unknown fields, text that is not UTF-8); and the pack's process as the host starts it.
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import * as path from "path";
 import { BinaryWriter } from "google-protobuf";
 import { plainStruct } from "../../tools/engine/plainStruct";
-import { engineProperties, PACK_DIR } from "../../tools/engine/policyHost";
+import { engineProperties, PACK_DIR, packProcessArgs, packProcessEnv } from "../../tools/engine/policyHost";
 import { structJson } from "../../tools/engine/structBytes";
-import { REGISTER } from "../../tools/transpile/command";
 import { evaluatedStack } from "../support/evaluatedStacks";
+import { runNode } from "../support/node";
 
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 
@@ -135,7 +133,7 @@ describe("engine: the pack reads Structs straight from their bytes", function ()
     });
 
     it("in the pack's process as the host starts it: requests read alike, and TypeScript and Arborist are not loaded", async () => {
-        // Run in the pack's folder, with the pack's @pulumi/pulumi and google-protobuf, as PolicyHost.start does.
+        // The pack's process as PolicyHost.start runs it (its flags, hooks, folder and environment), with this probe for the pack.
         // A module scope of its own: -e code is a script, whose top-level names would shadow the global
         // \`proto\` namespace google-protobuf's generated files write to.
         const probe = `(() => {
@@ -158,11 +156,9 @@ describe("engine: the pack reads Structs straight from their bytes", function ()
                 () => console.log(JSON.stringify({ ...results, serialized: "yes" })),
                 (e) => console.log(JSON.stringify({ ...results, serialized: e.message })));
         })()`;
-        const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ["-r", REGISTER, "-r", path.join(__dirname, "..", "..", "tools", "engine", "packPreload.ts"), "-e", probe], {
-            cwd: PACK_DIR,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(PACK_DIR, "tsconfig.json") },
-        }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))));
-        const results = JSON.parse(out);
+        const run = await runNode(packProcessArgs(["-e", probe]), { cwd: PACK_DIR, env: packProcessEnv(PACK_DIR) });
+        assert.equal(run.code, 0, run.stderr);
+        const results = JSON.parse(run.stdout);
         assert.deepEqual(results.read, { a: [1, "two", { three: null }], "é": true });
         assert.equal(results.sameObject, false, "each toJavaScript() returns a fresh object, as google-protobuf's does");
         assert.equal(results.reencoded, true);

@@ -2,12 +2,12 @@
 // output (as `ts-node --transpile-only` gives it), kept by content, syntax errors reported, and stack
 // traces pointing at the TypeScript lines.
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../../tools/engine/evaluate";
 import { REGISTER } from "../../tools/transpile/command";
+import { runNode } from "../support/node";
 import { inTurn } from "../support/inTurn";
 
 const { cacheDir, compiled, pruneUnused } = require(REGISTER) as { cacheDir: string; compiled(source: string, filename: string): string; pruneUnused(now?: number): void };
@@ -22,11 +22,7 @@ function programFiles(dir: string): string[] {
     });
 }
 
-function run(file: string): Promise<{ code: number; stderr: string }> {
-    return new Promise((resolve) => {
-        execFile(process.execPath, ["-r", REGISTER, file], { cwd: ROOT }, (err, _stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr }));
-    });
-}
+const run = (file: string) => runNode(["-r", REGISTER, file], { cwd: ROOT });
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-transpile-"));
 process.once("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));

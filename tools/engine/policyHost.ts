@@ -37,6 +37,16 @@ const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 const START_TIMEOUT_MS = 120_000;
 const PACK_PRELOAD = path.join(__dirname, "packPreload.ts");
 
+/** Node's arguments for the pack's process in `transpiled` mode, running `entry` (its file and arguments). */
+export function packProcessArgs(entry: string[]): string[] {
+    return [HEAP_GROWTH_FLAG, PACK_YOUNG_GENERATION_FLAG, "-r", REGISTER, "-r", PACK_PRELOAD, ...entry];
+}
+
+/** The environment of the pack's process: the transpile hook compiles with the pack's tsconfig. */
+export function packProcessEnv(packDir: string): NodeJS.ProcessEnv {
+    return { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") };
+}
+
 /** Wire-protocol signatures (sdk/go/common/resource/sig). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SIG = {
@@ -163,12 +173,8 @@ export class PolicyHost {
         const mode = options.mode ?? defaultHostMode();
         const args = mode === "cli"
             ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
-            : [HEAP_GROWTH_FLAG, PACK_YOUNG_GENERATION_FLAG, "-r", REGISTER, "-r", PACK_PRELOAD, "index.ts"];
-        const child = spawn(process.execPath, args, {
-            cwd: packDir,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+            : packProcessArgs(["index.ts"]);
+        const child = spawn(process.execPath, args, { cwd: packDir, env: packProcessEnv(packDir), stdio: ["ignore", "pipe", "pipe"] });
         if (options.lowPriority && child.pid !== undefined) {
             lowerPriority(child.pid);
         }

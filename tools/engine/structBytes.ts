@@ -59,6 +59,20 @@ class Cursor {
         return [Math.floor(tag / 8), tag % 8];
     }
 
+    /** A cursor over a length-delimited field's payload (a message), moving past it. */
+    embedded(wireType: number): Cursor {
+        expectType(wireType, DELIMITED);
+        const [start, end] = this.delimited();
+        return new Cursor(this.bytes, start, end);
+    }
+
+    /** A length-delimited field's payload as text, moving past it. */
+    text(wireType: number): string {
+        expectType(wireType, DELIMITED);
+        const [start, end] = this.delimited();
+        return text(this.bytes, start, end);
+    }
+
     /** The bounds of a length-delimited field's payload, moving past it. */
     delimited(): [number, number] {
         const length = this.varint();
@@ -134,43 +148,50 @@ function protobufText(view: Uint8Array): string {
     return reader.readString();
 }
 
-/** google.protobuf.Struct: map<string, Value> fields = 1. */
-function readStruct(c: Cursor): Json {
-    const fields = new Map<string, unknown>();
+/** Reads each occurrence of message field `wanted` with `read`, skipping every other field. */
+function eachOccurrence(c: Cursor, wanted: number, read: (message: Cursor) => void): void {
     while (!c.done) {
         const [field, wireType] = c.tag();
-        if (field !== 1) {
+        if (field === wanted) {
+            read(c.embedded(wireType));
+        } else {
             c.skip(field, wireType);
-            continue;
         }
-        const [start, end] = expect(c, wireType);
-        const entry = new Cursor(c.bytes, start, end);
-        let key = "";
-        let value: unknown = NO_KIND;
-        while (!entry.done) {
-            const [f, t] = entry.tag();
-            if (f === 1) {
-                const [s, e] = expect(entry, t);
-                key = text(entry.bytes, s, e);
-            } else if (f === 2) {
-                const [s, e] = expect(entry, t);
-                value = readValue(new Cursor(entry.bytes, s, e));
-            } else {
-                entry.skip(f, t);
-            }
-        }
-        fields.set(key, value);
     }
-    const json: Json = {};
-    for (const key of [...fields.keys()].sort()) {
-        const value = fields.get(key);
-        if (value === NO_KIND) throw new Error("Unexpected struct type");
-        json[key] = value;
-    }
-    return json;
 }
 
 const NO_KIND = Symbol("no kind");
+
+/** A Value's JavaScript, which google-protobuf refuses for a Value with no kind set. */
+function known(value: unknown): unknown {
+    if (value === NO_KIND) throw new Error("Unexpected struct type");
+    return value;
+}
+
+/** google.protobuf.Struct: map<string, Value> fields = 1 (a map entry: key = 1, value = 2). */
+function readStruct(c: Cursor): Json {
+    const fields = new Map<string, unknown>();
+    eachOccurrence(c, 1, (entry) => {
+        let key = "";
+        let value: unknown = NO_KIND;
+        while (!entry.done) {
+            const [field, wireType] = entry.tag();
+            if (field === 1) {
+                key = entry.text(wireType);
+            } else if (field === 2) {
+                value = readValue(entry.embedded(wireType));
+            } else {
+                entry.skip(field, wireType);
+            }
+        }
+        fields.set(key, value);
+    });
+    const json: Json = {};
+    for (const key of [...fields.keys()].sort()) {
+        json[key] = known(fields.get(key));
+    }
+    return json;
+}
 
 /** google.protobuf.Value: null_value = 1, number_value = 2, string_value = 3, bool_value = 4, struct_value = 5, list_value = 6. */
 function readValue(c: Cursor): unknown {
@@ -187,25 +208,19 @@ function readValue(c: Cursor): unknown {
                 expectType(wireType, FIXED64);
                 value = c.double();
                 break;
-            case 3: {
-                const [s, e] = expect(c, wireType);
-                value = text(c.bytes, s, e);
+            case 3:
+                value = c.text(wireType);
                 break;
-            }
             case 4:
                 expectType(wireType, VARINT);
                 value = c.varint() !== 0;
                 break;
-            case 5: {
-                const [s, e] = expect(c, wireType);
-                value = readStruct(new Cursor(c.bytes, s, e));
+            case 5:
+                value = readStruct(c.embedded(wireType));
                 break;
-            }
-            case 6: {
-                const [s, e] = expect(c, wireType);
-                value = readList(new Cursor(c.bytes, s, e));
+            case 6:
+                value = readList(c.embedded(wireType));
                 break;
-            }
             default:
                 c.skip(field, wireType);
         }
@@ -216,27 +231,12 @@ function readValue(c: Cursor): unknown {
 /** google.protobuf.ListValue: repeated Value values = 1. */
 function readList(c: Cursor): unknown[] {
     const list: unknown[] = [];
-    while (!c.done) {
-        const [field, wireType] = c.tag();
-        if (field !== 1) {
-            c.skip(field, wireType);
-            continue;
-        }
-        const [s, e] = expect(c, wireType);
-        const value = readValue(new Cursor(c.bytes, s, e));
-        if (value === NO_KIND) throw new Error("Unexpected struct type");
-        list.push(value);
-    }
+    eachOccurrence(c, 1, (item) => list.push(known(readValue(item))));
     return list;
 }
 
 function expectType(wireType: number, expected: number): void {
     if (wireType !== expected) throw new Error(`Struct bytes hold wire type ${wireType} where ${expected} belongs`);
-}
-
-function expect(c: Cursor, wireType: number): [number, number] {
-    expectType(wireType, DELIMITED);
-    return c.delimited();
 }
 
 /** The JSON google-protobuf's Struct.toJavaScript returns for these bytes of a Struct. */
