@@ -88,6 +88,7 @@ export = async () => {
         documentStorage: cfg.documentStorage,
         ingestPartBytes: cfg.ingestPartBytes,
         ingestConcurrency: cfg.ingestConcurrency,
+        ingestParallel: cfg.ingestParallel,
         permissionsBoundary: foundation?.permissionsBoundaryArn,
     };
     const api = new DocumentApi("api", { context, settings: cfg.functions.api, edgeOrigin: cfg.edge !== "none", alarms }, inHome);

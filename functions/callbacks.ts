@@ -109,7 +109,7 @@ export function apiCallbackFactory(): (event: LambdaFunctionURLEvent, context: I
 export function ingestCallbackFactory(): (event: S3Event, context: InvocationContext) => Promise<IngestResult> {
     const { config, sdk, client, log } = coldStart({ connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 3 });
     const storage = createS3Storage({ sdk, client, bucket: config.bucket });
-    const ingest = createIngest({ storage, log, read: { partBytes: config.ingestPartBytes, concurrency: config.ingestConcurrency } });
+    const ingest = createIngest({ storage, log, read: { partBytes: config.ingestPartBytes, concurrency: config.ingestConcurrency, parallel: config.ingestParallel } });
     return async (event, context) => ingest(event, context);
 }
 

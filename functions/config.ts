@@ -2,7 +2,7 @@
 // Validated once, with every problem listed in a single error, so a misconfigured deploy fails at init
 // with a message that says what to fix rather than at the first request.
 
-import { DOCUMENT_STORAGE_CLASSES, DocumentStorageClass, ENV, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
+import { DOCUMENT_STORAGE_CLASSES, DocumentStorageClass, ENV, INGEST_PARALLEL_MODES, IngestParallelMode, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_PRESIGN_EXPIRY_SECONDS, MAX_UPLOAD_BYTES_LIMIT, StackRole } from "./contract";
 
 export interface FunctionConfig {
     /** This function's region (AWS_REGION, set by Lambda). */
@@ -19,6 +19,7 @@ export interface FunctionConfig {
     /** ingest: bytes per ranged GET, and how many are in flight (functions/rangedRead.ts). */
     ingestPartBytes: number;
     ingestConcurrency: number;
+    ingestParallel: IngestParallelMode;
     service: string;
     metricsNamespace: string;
 }
@@ -82,6 +83,10 @@ export function loadConfig(env: Env): FunctionConfig {
     // Any positive size here (the tests read in small parts); a stack's configuration asks for ≥ 1 MiB.
     const ingestPartBytes = integer(env, ENV.ingestPartBytes, 1, MAX_INGEST_PART_BYTES, problems);
     const ingestConcurrency = integer(env, ENV.ingestConcurrency, 1, MAX_INGEST_CONCURRENCY, problems);
+    const ingestParallel = required(env, ENV.ingestParallel, problems);
+    if (ingestParallel !== "" && !(INGEST_PARALLEL_MODES as readonly string[]).includes(ingestParallel)) {
+        problems.push(`${ENV.ingestParallel}=${JSON.stringify(ingestParallel)} must be one of ${INGEST_PARALLEL_MODES.join(", ")}`);
+    }
     const service = required(env, ENV.service, problems);
     const metricsNamespace = required(env, ENV.metricsNamespace, problems);
     if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
@@ -101,6 +106,7 @@ export function loadConfig(env: Env): FunctionConfig {
         storageClass: storageClass as DocumentStorageClass,
         ingestPartBytes,
         ingestConcurrency,
+        ingestParallel: ingestParallel as IngestParallelMode,
         service,
         metricsNamespace,
     };

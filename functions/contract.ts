@@ -23,6 +23,8 @@ export const ENV = {
     ingestPartBytes: "TANDEM_INGEST_PART_BYTES",
     /** Parts of one document ingest reads at once (it buffers at most this many parts). */
     ingestConcurrency: "TANDEM_INGEST_CONCURRENCY",
+    /** When ingest reads a document of several parts in parallel (INGEST_PARALLEL_MODES). */
+    ingestParallel: "TANDEM_INGEST_PARALLEL",
     /** Service name used in logs and metrics. */
     service: "POWERTOOLS_SERVICE_NAME",
     /** CloudWatch namespace of the custom metrics. */
@@ -57,6 +59,13 @@ export const MAX_INGEST_PART_BYTES = 256 * 1024 * 1024;
 
 /** Most ranged GETs in flight for one document. */
 export const MAX_INGEST_CONCURRENCY = 32;
+
+/**
+ * When a document of several parts is read in parallel ranged GETs: `auto`, only when its first GET
+ * keeps the reader waiting (one connection is the limit, functions/rangedRead.ts); `always`.
+ */
+export const INGEST_PARALLEL_MODES = ["auto", "always"] as const;
+export type IngestParallelMode = (typeof INGEST_PARALLEL_MODES)[number];
 
 /** SigV4 presigned URLs are valid for at most 7 days. */
 export const MAX_PRESIGN_EXPIRY_SECONDS = 7 * 24 * 3600;

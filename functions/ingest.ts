@@ -3,9 +3,10 @@
 // the manifest `manifests/<key>` (the Manifest of contract.ts):
 //   {key, versionId, sha256, size, contentType, processedAt, checksumSha256}
 //
-// - Read at S3's speed: an object larger than one part (config: part size, concurrency) is read with
-//   parallel ranged GETs, every part pinned to the version the first GET answered, and hashed in order
-//   (./rangedRead.ts); a smaller one with its single GET.
+// - Read at S3's speed: an object larger than one part (config: part size, concurrency, parallel) is
+//   read with parallel ranged GETs when its first GET alone keeps the reader waiting, every part pinned
+//   to the version the first GET answered, and hashed in order (./rangedRead.ts); a smaller one, or one
+//   the CPU reads no faster in parallel, with its single GET.
 // - Integrity: the SHA-256 S3 stored with the version (the api sends one with every PUT) is read with
 //   the object and must match the bytes read; a mismatch fails the record (no manifest). The manifest
 //   records it (checksumSha256, base64; null for a version stored without one, e.g. a POST upload).
@@ -27,7 +28,7 @@ import { Manifest, MAX_MANIFEST_BYTES, PREFIX } from "./contract";
 import { InvocationContext, remainingBudget } from "./invocation";
 import { decodeEventKey, DEFAULT_CONTENT_TYPE, printable } from "./keys";
 import type { Logger } from "./observability";
-import { RangedReadStats, readRanged } from "./rangedRead";
+import { RangedReadOptions, RangedReadStats, readRanged } from "./rangedRead";
 import { getIfExists, isStorageError, ObjectBody, readBody, Storage, storageError } from "./storage";
 
 export type Outcome = "written" | "unchanged" | "stale" | "gone" | "skipped" | "failed";
@@ -43,11 +44,8 @@ export interface IngestResult {
     records: RecordResult[];
 }
 
-/** How a large object is read (ENV.ingestPartBytes, ENV.ingestConcurrency). */
-export interface ReadSettings {
-    partBytes: number;
-    concurrency: number;
-}
+/** How a large object is read (ENV.ingestPartBytes, ENV.ingestConcurrency, ENV.ingestParallel). */
+export type ReadSettings = Pick<RangedReadOptions, "partBytes" | "concurrency" | "parallel">;
 
 export interface IngestOptions {
     storage: Storage;
@@ -135,6 +133,8 @@ interface Timing {
     partRequests?: number;
     partRetries?: number;
     peakBufferedBytes?: number;
+    /** The last reading of how busy the reader was while the first GET led alone (parallel "auto"): below 0.5, the ranged parts started. */
+    readerBusy?: number;
     /** Writing the manifest. */
     writeMs?: number;
 }
@@ -183,7 +183,13 @@ export function createIngest(options: IngestOptions) {
         let headLength = 0;
         const read = readRanged(storage, objectKey, object, { ...options.read, attempts: PART_ATTEMPTS, signal });
         const record = (stats: RangedReadStats) =>
-            Object.assign(timing, { parts: stats.parts, partRequests: stats.requests, partRetries: stats.retries, peakBufferedBytes: stats.peakBufferedBytes });
+            Object.assign(timing, {
+                parts: stats.parts,
+                partRequests: stats.requests,
+                partRetries: stats.retries,
+                peakBufferedBytes: stats.peakBufferedBytes,
+                ...(stats.readerBusy === undefined ? {} : { readerBusy: Math.round(stats.readerBusy * 100) / 100 }),
+            });
         try {
             for await (const chunk of read.chunks) {
                 hash.update(chunk);
@@ -249,17 +255,29 @@ export function createIngest(options: IngestOptions) {
         const eventVersion = typeof record.s3.object.versionId === "string" && record.s3.object.versionId !== "" ? record.s3.object.versionId : undefined;
         const sequencer = typeof record.s3.object.sequencer === "string" && /^[0-9A-Fa-f]+$/.test(record.s3.object.sequencer) ? record.s3.object.sequencer : undefined;
 
-        // The manifest first: a duplicate event (S3 delivers at least once) then costs no GET at all.
+        // The object's GET goes out with the manifest's, so that their round trips overlap; its body is
+        // read only once the manifest says the version is new. A duplicate event (S3 delivers at least
+        // once) costs a GET whose body is never read.
         const lookupStarted = now();
-        let existing = await readManifest(manifestKey, signal);
+        const reading = getIfExists(storage, objectKey, { versionId: eventVersion, signal });
+        const unread = () => void reading.then((answer) => answer?.discard(), () => undefined);
+        let existing: StoredManifest | undefined;
+        try {
+            existing = await readManifest(manifestKey, signal);
+        } catch (error) {
+            unread();
+            throw error;
+        }
         timing.lookupMs = now() - lookupStarted;
         if (eventVersion !== undefined && existing?.manifest.versionId === eventVersion) {
+            unread();
             return { outcome: "unchanged", key, versionId: eventVersion, reason: "this version is already ingested" };
         }
         if (isStale(existing, sequencer, undefined)) {
+            unread();
             return { outcome: "stale", key, versionId: eventVersion, reason: "a newer version is already ingested" };
         }
-        const object = await getIfExists(storage, objectKey, { versionId: eventVersion, signal });
+        const object = await reading;
         if (object === undefined) {
             return { outcome: "gone", key, versionId: eventVersion, reason: "the object version no longer exists" };
         }

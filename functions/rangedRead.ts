@@ -16,6 +16,14 @@
 // its sizes are the uploader's, not ours, and an object PUT in one request has a single part. (moto 5.2
 // answers PartNumber of a multipart object with the whole object.) A range works for any object.
 //
+// When: more connections help only while the reader waits on the one it has. With `parallel: "auto"`
+// the first answer leads alone, and how busy the process is (the event loop's utilization) is read
+// after PROBE_BYTES and PROBE_MS, then at every part boundary it reaches: busy at least half of that
+// time — the CPU is the limit, as on a small function, or S3 serves faster than SHA-256 hashes — it
+// reads on alone; otherwise the ranged parts start from the next part boundary, and stay. Read at every
+// boundary, a verdict taken in a busy moment (a collection, code being compiled) costs one part at most.
+// `"always"` starts the ranged parts at once.
+//
 // Memory: a part is buffered only while an earlier part is still being consumed, so at most
 // `concurrency` parts are held, and the part being consumed is passed through as it arrives.
 //
@@ -31,6 +39,8 @@
 // aborts every other part. Every request carries the caller's signal: the invocation's time budget
 // bounds every part and every retry.
 
+import { performance } from "perf_hooks";
+import type { IngestParallelMode } from "./contract";
 import { printable } from "./keys";
 import { ContentRange, isStorageError, ObjectBody, ReadOptions, Storage, StorageError, classifyError, storageError } from "./storage";
 
@@ -41,7 +51,11 @@ export interface RangedReadOptions {
     concurrency: number;
     /** Attempts per part, the first included. */
     attempts: number;
+    /** `auto`: ranged parts only once the first answer keeps the reader waiting (above); `always`. */
+    parallel: IngestParallelMode;
     signal: AbortSignal;
+    /** Starts measuring; the function it returns gives the share of the time since then that the process was busy. */
+    busyMeter?: () => () => number;
     /** Pause before retry n (1-based); defaults to 100 ms × 2^(n-1), at most 1 s. */
     backoffMs?: (retry: number) => number;
 }
@@ -54,6 +68,8 @@ export interface RangedReadStats {
     retries: number;
     /** The most bytes held in part buffers at any moment. */
     peakBufferedBytes: number;
+    /** With `parallel: "auto"` and several parts: the last reading of how busy the reader was while the first answer led alone (0–1). */
+    readerBusy?: number;
 }
 
 interface Part {
@@ -71,6 +87,23 @@ interface Part {
     giveTurn: () => void;
     /** Wakes the consumer waiting on this part. */
     wake?: () => void;
+}
+
+/** The first reading of `parallel: "auto"`: after at least this many bytes and this long, unless a part boundary comes sooner. */
+export const PROBE_BYTES = 1024 * 1024;
+export const PROBE_MS = 20;
+
+/**
+ * Parallel parts once the reader was busy less than this share of the time since the last reading: below
+ * it, more connections can at least double the rate (at a share b of busy time, the reader can go at most
+ * 1/b times faster).
+ */
+export const PARALLEL_BELOW_BUSY = 0.5;
+
+/** The event loop's utilization since the call (Node's perf_hooks): the share of the time it was not waiting. */
+export function eventLoopBusy(): () => number {
+    const start = performance.eventLoopUtilization();
+    return () => performance.eventLoopUtilization(start).utilization;
 }
 
 const defaultBackoff = (retry: number) => Math.min(1000, 100 * 2 ** (retry - 1));
@@ -94,11 +127,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function readRanged(storage: Storage, key: string, first: ObjectBody, options: RangedReadOptions): { chunks: AsyncIterable<Uint8Array>; stats: RangedReadStats } {
     const { partBytes, concurrency, attempts } = options;
-    if (!(Number.isSafeInteger(partBytes) && partBytes > 0 && Number.isSafeInteger(concurrency) && concurrency > 0 && Number.isSafeInteger(attempts) && attempts > 0)) {
-        throw new Error(`invalid ranged read options: partBytes ${partBytes}, concurrency ${concurrency}, attempts ${attempts}`);
+    const validMode = options.parallel === "auto" || options.parallel === "always";
+    if (!(Number.isSafeInteger(partBytes) && partBytes > 0 && Number.isSafeInteger(concurrency) && concurrency > 0 && Number.isSafeInteger(attempts) && attempts > 0 && validMode)) {
+        throw new Error(`invalid ranged read options: partBytes ${partBytes}, concurrency ${concurrency}, attempts ${attempts}, parallel ${options.parallel}`);
     }
     const size = first.size;
-    const count = Math.max(1, Math.ceil(size / partBytes));
+    // Part 0 is the first answer's, [0, firstEnd): a part boundary or the end, moved on while the first
+    // answer leads alone. Part i ≥ 1 is [firstEnd + (i - 1) × partBytes, + partBytes). With one
+    // connection, reading on is never slower than reading ranges.
+    let firstEnd = options.parallel === "auto" && concurrency === 1 ? size : Math.min(size, partBytes);
+    const partCount = () => 1 + Math.ceil((size - firstEnd) / partBytes);
+    let count = partCount();
+    /** Whether the parts are settled: false while the first answer leads alone in `auto`. */
+    let decided = count === 1 || options.parallel === "always";
+    /** While it leads: the busy meter since the last reading, and whether the first reading was taken. */
+    let probe: { busy: () => number; startedAt: number; read: boolean } | undefined;
     const backoff = options.backoffMs ?? defaultBackoff;
     const stats: RangedReadStats = { parts: count, requests: 0, retries: 0, peakBufferedBytes: 0 };
     const stop = new AbortController();
@@ -107,7 +150,48 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
     let buffered = 0;
     let failure: StorageError | undefined;
     let firstUsed = false;
+    let launched = 0;
+    let consuming = 0;
     const where = printable(key);
+
+    /** Sends the GETs of the window from the part being consumed (and of the one after it); the window's parts may fill. */
+    function advance(): void {
+        const reach = decided ? Math.min(count, consuming + concurrency + 1) : 1;
+        for (; launched < reach; launched++) launch(launched);
+        for (let inWindow = consuming; inWindow < Math.min(launched, consuming + concurrency); inWindow++) parts[inWindow]!.giveTurn();
+    }
+
+    function startProbe(read: boolean): void {
+        probe = { busy: (options.busyMeter ?? eventLoopBusy)(), startedAt: performance.now(), read };
+    }
+
+    /** The ranged parts start after part 0 as it now ends (a part boundary). */
+    function goParallel(): void {
+        decided = true;
+        probe = undefined;
+        advance();
+    }
+
+    /** Part 0, led by the first answer, is about to take `chunk`: reads the meter when a reading is due. */
+    function lead(part: Part, chunk: Uint8Array): void {
+        const through = part.received + chunk.length;
+        const boundary = through >= firstEnd;
+        if (!boundary && (probe!.read || through < PROBE_BYTES || performance.now() - probe!.startedAt < PROBE_MS)) return;
+        stats.readerBusy = probe!.busy();
+        if (stats.readerBusy < PARALLEL_BELOW_BUSY) return goParallel();
+        if (boundary) {
+            // Reads on alone to the next boundary past this chunk.
+            firstEnd = Math.min(size, (Math.floor(through / partBytes) + 1) * partBytes);
+            part.end = firstEnd;
+            count = stats.parts = partCount();
+            if (count === 1) {
+                decided = true;
+                probe = undefined;
+                return;
+            }
+        }
+        startProbe(true);
+    }
 
     function fail(error: StorageError): void {
         failure ??= error;
@@ -152,7 +236,9 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
         const onAbort = () => answer.discard();
         signal.addEventListener("abort", onAbort, { once: true });
         try {
+            if (!decided && part.index === 0) startProbe(false);
             for await (const chunk of answer.body) {
+                if (!decided && part.index === 0) lead(part, chunk);
                 const room = part.end - part.start - part.received;
                 const take = chunk.length <= room ? chunk : chunk.subarray(0, room);
                 if (take.length > 0) {
@@ -202,29 +288,30 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
                     return;
                 }
                 stats.retries++;
+                // A first answer that failed while it led: the ranged parts start after its part.
+                if (!decided) goParallel();
                 await sleep(backoff(attempt), signal);
             }
         }
     }
 
     function launch(index: number): void {
-        const start = index * partBytes;
+        const start = index === 0 ? 0 : firstEnd + (index - 1) * partBytes;
         let giveTurn = () => {};
         const turn = new Promise<void>((resolve) => (giveTurn = resolve));
-        const part: Part = { index, start, end: Math.min(size, start + partBytes), received: 0, chunks: [], buffered: 0, done: false, turn, giveTurn };
+        const part: Part = { index, start, end: index === 0 ? firstEnd : Math.min(size, start + partBytes), received: 0, chunks: [], buffered: 0, done: false, turn, giveTurn };
         parts[index] = part;
         void fetchPart(part);
     }
 
     async function* ordered(): AsyncGenerator<Uint8Array> {
-        let launched = 0;
         try {
             for (let index = 0; index < count; index++) {
                 // The GET of the part after the window goes out now and waits for its turn with its body
                 // unread (TCP holds it back), so that S3's time to first byte overlaps the transfers
                 // before it rather than following them; only the window's parts fill buffers.
-                for (; launched < Math.min(count, index + concurrency + 1); launched++) launch(launched);
-                for (let inWindow = index; inWindow < Math.min(count, index + concurrency); inWindow++) parts[inWindow]!.giveTurn();
+                consuming = index;
+                advance();
                 const part = parts[index]!;
                 for (;;) {
                     if (failure !== undefined) throw failure;

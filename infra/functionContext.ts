@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DocumentStorageClass, ENV, METRICS, SERVICES, StackRole } from "../functions/contract";
+import { DocumentStorageClass, ENV, IngestParallelMode, METRICS, SERVICES, StackRole } from "../functions/contract";
 import { DocumentStorage, FunctionKind, FunctionSettings } from "./config";
 import { functionName } from "./naming";
 
@@ -24,9 +24,10 @@ export interface FunctionContext extends FunctionDeployment {
     maxInlineBytes: number;
     maxUploadBytes: number;
     documentStorage: DocumentStorage;
-    /** How ingest reads a large document: bytes per ranged GET, GETs in flight. */
+    /** How ingest reads a large document: bytes per ranged GET, GETs in flight, when in parallel. */
     ingestPartBytes: number;
     ingestConcurrency: number;
+    ingestParallel: IngestParallelMode;
 }
 
 /**
@@ -45,6 +46,7 @@ export function tandemFunction(ctx: FunctionContext, kind: FunctionKind, setting
         [ENV.storageClass]: documentStorageClass(ctx.documentStorage),
         [ENV.ingestPartBytes]: String(ctx.ingestPartBytes),
         [ENV.ingestConcurrency]: String(ctx.ingestConcurrency),
+        [ENV.ingestParallel]: ctx.ingestParallel,
         [ENV.service]: SERVICES[kind],
         [ENV.metricsNamespace]: METRICS.namespace,
     };

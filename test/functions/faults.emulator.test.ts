@@ -217,6 +217,37 @@ describe("functions: S3 faults", function () {
         });
     });
 
+    describe("ingest's GET of the document, sent with the manifest lookup", () => {
+        const objectGets = (key: string, from: number) => proxy.seen.slice(from).filter((r) => r.method === "GET" && r.path.endsWith(`/objects/${key}`));
+
+        it("is abandoned unread for a version already ingested: the connection is dropped, not drained", async () => {
+            const body = randomBytes(16 * 1024 * 1024);
+            const versionId = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/dup/doc", Body: body }))).VersionId!;
+            const event = s3Event(primary.bucket, "objects/dup/doc", { versionId });
+            assert.strictEqual((await viaProxy.ingest(event, lambdaContext())).records[0].outcome, "written");
+            const from = proxy.seen.length;
+            assert.strictEqual((await viaProxy.ingest(event, lambdaContext())).records[0].outcome, "unchanged");
+            const [get] = objectGets("dup/doc", from);
+            assert.ok(get, "the document's GET went out with the lookup");
+            await until("the abandoned GET's connection to close", () => get.closedAt !== undefined || get.endedAt !== undefined, 2_000);
+            assert.ok(get.bytes < body.length, `${get.bytes} of ${body.length} bytes were sent for a duplicate event`);
+            const versions = await s3.send(new s3sdk.ListObjectVersionsCommand({ Bucket: primary.bucket, Prefix: "manifests/dup/doc" }));
+            assert.strictEqual(versions.Versions?.length, 1, "one manifest written");
+        });
+
+        it("does not outlive a lookup that fails: the record fails retriably, nothing is written, and the retry succeeds", async () => {
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/lookup500/doc", Body: "ingest me" }));
+            const from = proxy.seen.length;
+            proxy.setRules([{ match: (r) => r.method === "GET" && r.path.includes("/manifests/"), fault: { kind: "status", status: 500 } }]);
+            const event = s3Event(primary.bucket, "objects/lookup500/doc");
+            await assert.rejects(viaProxy.ingest(event, lambdaContext()), /ingest failed for 1 of 1/);
+            assert.strictEqual(objectGets("lookup500/doc", from).length, 1, "the document's GET went out with the lookup");
+            assert.strictEqual(await exists("manifests/lookup500/doc"), false);
+            proxy.setRules([]);
+            assert.strictEqual((await viaProxy.ingest(event, lambdaContext())).records[0].outcome, "written");
+        });
+    });
+
     describe("a concurrent manifest writer", () => {
         it("makes ingest's conditional write fail, and ingest decides again on what is there now", async () => {
             const v1 = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/cc/doc", Body: "one" }))).VersionId!;

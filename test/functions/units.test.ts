@@ -99,6 +99,7 @@ describe("functions: configuration", () => {
         [ENV.storageClass]: "STANDARD",
         [ENV.ingestPartBytes]: "16777216",
         [ENV.ingestConcurrency]: "4",
+        [ENV.ingestParallel]: "auto",
         [ENV.service]: SERVICES.api,
         [ENV.metricsNamespace]: METRICS.namespace,
     };
@@ -115,6 +116,7 @@ describe("functions: configuration", () => {
             storageClass: "STANDARD",
             ingestPartBytes: 16777216,
             ingestConcurrency: 4,
+            ingestParallel: "auto",
             service: "tandem-api",
             metricsNamespace: "Tandem",
         });
@@ -136,6 +138,8 @@ describe("functions: configuration", () => {
         assert.throws(() => loadConfig({ ...good, [ENV.maxUploadBytes]: undefined }), /TANDEM_MAX_UPLOAD_BYTES is not set/);
         assert.throws(() => loadConfig({ ...good, [ENV.ingestPartBytes]: "0" }), new RegExp(`TANDEM_INGEST_PART_BYTES="0" must be an integer from 1 to ${MAX_INGEST_PART_BYTES}`));
         assert.throws(() => loadConfig({ ...good, [ENV.ingestConcurrency]: String(MAX_INGEST_CONCURRENCY + 1) }), new RegExp(`TANDEM_INGEST_CONCURRENCY="${MAX_INGEST_CONCURRENCY + 1}" must be an integer from 1 to ${MAX_INGEST_CONCURRENCY}`));
+        assert.throws(() => loadConfig({ ...good, [ENV.ingestParallel]: "never" }), /TANDEM_INGEST_PARALLEL="never" must be one of auto, always/);
+        assert.throws(() => loadConfig({ ...good, [ENV.ingestParallel]: undefined }), /TANDEM_INGEST_PARALLEL is not set/);
         assert.throws(() => loadConfig({ ...good, [ENV.bucket]: "Not_A_Bucket" }), /not a valid S3 bucket name/);
         assert.throws(() => loadConfig({ ...good, [ENV.metricsNamespace]: "AWS/S3" }), /namespace/);
     });

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import { MOCK_ACCOUNT_ID } from "../../tools/engine/mockWorld";
 import { EvaluateOptions, evaluateStack, Inventory } from "../../tools/engine/evaluate";
 import { CONFIG_KEYS, DocumentStorage } from "../../infra/config";
+import type { IngestParallelMode } from "../../functions/contract";
 import { FunctionContext } from "../../infra/functionContext";
 import { projectFixture } from "./projectFixture";
 
@@ -53,6 +54,7 @@ export const CONTEXT: FunctionContext = {
     documentStorage: CONFIG_KEYS.documentStorage.default as DocumentStorage,
     ingestPartBytes: CONFIG_KEYS.ingestPartBytes.default as number,
     ingestConcurrency: CONFIG_KEYS.ingestConcurrency.default as number,
+    ingestParallel: CONFIG_KEYS.ingestParallel.default as IngestParallelMode,
 };
 
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:alarms`;

@@ -64,6 +64,9 @@ export interface IngestRun {
     motoCpuMs: number;
     /** The bench process's own CPU time meanwhile: the fault proxy, when the handler goes through it. */
     benchCpuMs: number;
+    /** From the handler's `ingest` log line: parts read (1: one stream) and, with parallel auto, how busy the reader was. */
+    parts: number;
+    readerBusy?: number;
 }
 
 /** User + system CPU time of a process so far, from /proc/<pid>/stat (in USER_HZ = 100 ticks a second). */
@@ -92,19 +95,26 @@ export async function ingestOnce(ingestDir: string, env: Record<string, string>,
         const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }))).Body!.transformToString());
         if (manifest.size !== size) throw new Error(`manifest size ${manifest.size}, expected ${size}`);
         const stats = await proc.stats();
-        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256, ...cpu };
+        const logged = proc
+            .output()
+            .stdout.split("\n")
+            .filter((line) => line.startsWith("{"))
+            .map((line) => JSON.parse(line) as { message?: string; parts?: number; readerBusy?: number })
+            .find((line) => line.message === "ingest");
+        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256, ...cpu, parts: logged?.parts ?? NaN, readerBusy: logged?.readerBusy };
     } finally {
         await proc.stop();
     }
 }
 
 /** One GetObject of `key` through SHA-256 in a fresh worker process whose S3 endpoint is `endpoint`. */
-async function bareOnce(env: Record<string, string>, bucket: string, key: string, size: number): Promise<Timed> {
+async function bareOnce(env: Record<string, string>, bucket: string, key: string, size: number): Promise<Timed & { cpuMs: number }> {
     const worker = await startWorker(env);
     try {
+        const cpu0 = cpuMsOf(worker.pid);
         const read = await worker.request({ type: "get-sha256", bucket, key });
         if (read.bytes !== size) throw new Error(`bare read ${read.bytes} bytes, expected ${size}`);
-        return { ms: read.ms, sha256: read.sha256 };
+        return { ms: read.ms, sha256: read.sha256, cpuMs: cpuMsOf(worker.pid) - cpu0 };
     } finally {
         worker.stop();
     }
@@ -155,15 +165,17 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
             () => ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid),
             () => ingestOnce(ingestDir, oneStream, s3, fixture, big, size, moto.pid),
             () => bareOnce(env, fixture.bucket, big, size),
-        ])) as [IngestRun[], IngestRun[], Timed[]];
+        ])) as [IngestRun[], IngestRun[], Array<Timed & { cpuMs: number }>];
         progress(`ingest throughput (MB/s): handler ${rates(handler)}; reading in one stream ${rates(handlerOneStream)}; GetObject through SHA-256 ${rates(bare)}`);
-        progress(`ingest CPU, median ms per ingest: as configured ${cpuSplit(handler)}; in one stream ${cpuSplit(handlerOneStream)}`);
+        progress(`ingest as configured: parts read ${handler.map((r) => r.parts).join(" ")}, reader busy at the last reading ${handler.map((r) => r.readerBusy ?? "-").join(" ")}`);
+        progress(`ingest CPU, median ms per ingest: as configured ${cpuSplit(handler)}; in one stream ${cpuSplit(handlerOneStream)}; GetObject through SHA-256 ${median(bare.map((r) => r.cpuMs)).toFixed(0)}`);
 
         const cap = THROTTLE_BYTES_PER_SECOND / 1e6;
         progress(`ingest: throttled to ${cap} MB/s per connection, ${runs} run(s) each…`);
         const viaProxy = functionEnv(proxy.endpoint, fixture, "ingest");
         const seenBefore = proxy.seen.length;
         const [throttled, throttledBare] = (await rounds(runs, [() => ingestOnce(ingestDir, viaProxy, s3, fixture, big, size, moto.pid), () => bareOnce(viaProxy, fixture.bucket, big, size)])) as [IngestRun[], Timed[]];
+        progress(`ingest throttled: parts read ${throttled.map((r) => r.parts).join(" ")}, reader busy at the last reading ${throttled.map((r) => r.readerBusy ?? "-").join(" ")}`);
         const ranged = proxy.seen.slice(seenBefore).filter((r) => r.method === "GET" && r.range !== undefined);
         const firstByte = median(ranged.map((r) => (r.answeredAt ?? r.startedAt) - r.startedAt));
         progress(

@@ -5,6 +5,7 @@ import * as path from "path";
 import { REPO_ROOT } from "../bundle/bundle";
 
 export interface Worker {
+    readonly pid: number;
     request(message: Record<string, unknown>): Promise<any>;
     stop(): void;
 }
@@ -28,6 +29,7 @@ export function startWorker(env: Record<string, string>): Promise<Worker> {
     return new Promise((resolve, reject) => {
         child.once("message", () =>
             resolve({
+                pid: child.pid!,
                 request: (m) =>
                     new Promise((res, rej) => {
                         const id = next++;

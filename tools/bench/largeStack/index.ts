@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, DocumentStorage } from "../../../infra/config";
+import type { IngestParallelMode } from "../../../functions/contract";
 import { DocumentStore } from "../../../infra/documentStore";
 import { IngestPipeline } from "../../../infra/ingestPipeline";
 import { Monitoring } from "../../../infra/monitoring";
@@ -49,6 +50,7 @@ export = async () => {
                 documentStorage: defaults<DocumentStorage>("documentStorage"),
                 ingestPartBytes: defaults("ingestPartBytes"),
                 ingestConcurrency: defaults("ingestConcurrency"),
+                ingestParallel: defaults<IngestParallelMode>("ingestParallel"),
             },
             settings: { memoryMb: defaults("ingestMemoryMb"), timeoutSeconds: defaults("ingestTimeoutSeconds"), reservedConcurrency: 1 },
             alarms: monitoring.alarmTarget,
