@@ -3,9 +3,11 @@
 // moto behind the fault proxy in ingestRanged.emulator.test.ts.)
 import * as assert from "assert";
 import { randomBytes } from "crypto";
+import * as fc from "fast-check";
 import { setTimeout as sleep } from "timers/promises";
 import { eventLoopBusy, PARALLEL_BELOW_BUSY, PROBE_BYTES, PROBE_MS, RangedReadOptions, readRanged } from "../../functions/rangedRead";
 import { ObjectBody, ReadOptions, Storage, storageError } from "../../functions/storage";
+import { fuzzSeed, printSeed } from "./fuzzSeed";
 
 const PART = 64 * 1024;
 
@@ -173,6 +175,50 @@ describe("functions: when a ranged read opens more connections (rangedRead.ts, p
         assert.strictEqual(always.served.length, 6);
         assert.strictEqual(always.served[1].firstSentBefore, 0, "the parts were asked for before the first answer's first byte");
         assert.strictEqual(meter.started, 0);
+    });
+
+    it("gives the object's bytes, from one GET or from parts that tile the rest, whatever the readings, sizes and a failure of the first GET (fast-check)", async () => {
+        const seed = fuzzSeed();
+        printSeed(seed);
+        await fc.assert(
+            fc.asyncProperty(
+                fc.constantFrom(1000, 1024, 4096),
+                fc.constantFrom(100, 1000, 4096, 10_000),
+                fc.integer({ min: 1, max: 4 }),
+                fc.integer({ min: 0, max: 6 }),
+                fc.integer({ min: -2, max: 2 }),
+                // Shares in hundredths: fast-check's doubles crowd near 0.
+                fc.array(fc.integer({ min: 0, max: 100 }).map((n) => n / 100), { minLength: 1, maxLength: 8 }),
+                fc.option(fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000)),
+                async (partBytes, chunkBytes, concurrency, parts, offset, readings, cutAt) => {
+                    const object = randomBytes(Math.max(0, parts * partBytes + offset));
+                    const cutFirstAfter = cutAt === null ? undefined : Math.floor(cutAt * object.length);
+                    const { storage, served } = memoryStorage(object, { chunkBytes, cutFirstAfter });
+                    const { bytes, stats } = await readAll(storage, { parallel: "auto", partBytes, concurrency, busyMeter: fixedMeter(...readings).busyMeter });
+                    assert.ok(bytes.equals(object), "the object's bytes, in order");
+                    assert.strictEqual(served[0].range, undefined, "the first GET is a plain one");
+                    assert.strictEqual(stats.requests, served.length - 1);
+                    for (const { range } of served.slice(1)) {
+                        // Re-reading a whole object that failed before its first byte is a plain GET again.
+                        if (range === undefined && stats.parts === 1 && stats.retries > 0) continue;
+                        assert.ok(range && range.start <= range.end && range.end < object.length, `range ${JSON.stringify(range)} of ${object.length} bytes`);
+                        // A range ends where a part does: at a part boundary, or at the object's end.
+                        assert.ok((range.end + 1) % partBytes === 0 || range.end === object.length - 1, `range ${JSON.stringify(range)} ends inside a part`);
+                    }
+                    const failed = cutFirstAfter !== undefined && served.length > 1 && stats.retries > 0;
+                    if (!failed && readings.every((busy) => busy >= PARALLEL_BELOW_BUSY)) {
+                        assert.strictEqual(served.length, 1, "busy throughout: the first GET alone");
+                        assert.strictEqual(stats.parts, 1);
+                    }
+                    if (!failed && concurrency > 1 && object.length > partBytes && readings[0] < PARALLEL_BELOW_BUSY) {
+                        // Waiting at the first reading (the first boundary: these parts are under PROBE_BYTES).
+                        const starts = served.slice(1).map((s) => s.range!.start);
+                        assert.deepStrictEqual(starts.sort((a, b) => a - b), Array.from({ length: Math.ceil(object.length / partBytes) - 1 }, (_, i) => (i + 1) * partBytes));
+                    }
+                },
+            ),
+            { numRuns: 200, seed },
+        );
     });
 
     it("refuses a parallel mode it does not know", async () => {
