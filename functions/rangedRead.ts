@@ -6,10 +6,11 @@
 //
 // The caller has already made one plain GET (it gives the size, ETag, version id and stored checksum
 // in one answer). An object of at most one part is read from that answer alone: the single-stream path,
-// no other request. A larger one: the plain GET's body serves part 0 and is dropped after it; the other
-// parts are ranged GETs (`Range: bytes=a-b`, answered 206 with `Content-Range: bytes a-b/size`, RFC 9110
-// §14.4), at most `concurrency` parts in flight, each part pinned to the version and ETag the first
-// answer described. Parts may arrive in any order; the bytes are handed out strictly in order.
+// no other request. A larger one: the plain GET's body serves part 0 (up to the part boundary where the
+// ranged parts start, below) and is dropped after it; the other parts are ranged GETs (`Range: bytes=a-b`,
+// answered 206 with `Content-Range: bytes a-b/size`, RFC 9110 §14.4), at most `concurrency` parts in
+// flight, each part pinned to the version and ETag the first answer described. Parts may arrive in any
+// order; the bytes are handed out strictly in order.
 //
 // Why ranges and not `PartNumber`: a part number addresses the parts of the multipart upload that made
 // the object ("Effectively performs a 'ranged' GET request for the part specified", API_GetObject), so
