@@ -2,6 +2,8 @@
 // bucket protections, replication, function hardening, alarms and tags.
 import * as assert from "assert";
 import TAGGABLE_TYPES from "../../policy/taggableTypes.json";
+import { loadConfig } from "../../functions/config";
+import { CONFIG_KEYS } from "../../infra/config";
 import { ENV, METRICS, SERVICES } from "../../functions/contract";
 import { evaluateStack, Inventory } from "../../tools/engine/evaluate";
 import { evaluatedStack } from "../support/evaluatedStacks";
@@ -161,6 +163,10 @@ describe("the program on the mock runtime", () => {
                         assert.strictEqual(env[ENV.peerRegion], expected.peer);
                         assert.strictEqual(env[ENV.service], SERVICES[fn]);
                         assert.strictEqual(env[ENV.metricsNamespace], METRICS.namespace);
+                        // The functions' own validator takes the environment the program sets (Lambda adds AWS_REGION).
+                        const config = loadConfig({ AWS_REGION: expected.region, ...env });
+                        const defaults = (["ingestPartBytes", "ingestConcurrency", "ingestParallel"] as const).map((key) => CONFIG_KEYS[key].default);
+                        assert.deepStrictEqual([config.ingestPartBytes, config.ingestConcurrency, config.ingestParallel], defaults);
                     });
 
                     it("logs to its own log group with retention and KMS", () => {
