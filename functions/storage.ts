@@ -111,7 +111,7 @@ export interface ObjectBody extends ObjectInfo {
      * The bytes, streamed. Consume it or call discard(), or the connection is never released. A failure
      * mid-body is the stream's own error: its readers classify it (readBody, rangedRead.ts). The SDK's
      * stream is handed out as it is because every layer of async iteration costs per chunk: a wrapper
-     * that delegated with `yield*` took 500–700 ms of CPU to read 256 MiB where the stream alone took
+     * that delegated with `yield*` took 500–740 ms of CPU to read 256 MiB where the stream alone took
      * 250–450 (nodejs/node#31979: `yield*` is the slowest way to pass on an async iterable).
      */
     body: AsyncIterable<Uint8Array>;
