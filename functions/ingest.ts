@@ -257,10 +257,15 @@ export function createIngest(options: IngestOptions) {
 
         // The object's GET goes out with the manifest's, so that their round trips overlap; its body is
         // read only once the manifest says the version is new. A duplicate event (S3 delivers at least
-        // once) costs a GET whose body is never read.
+        // once) costs a GET whose body is never read. Its outcome is settled into a value at once: a GET
+        // that fails while the lookup is still out must not be an unhandled rejection, on which Lambda's
+        // runtime aborts the invocation (Runtime.UnhandledPromiseRejection).
         const lookupStarted = now();
-        const reading = getIfExists(storage, objectKey, { versionId: eventVersion, signal });
-        const unread = () => void reading.then((answer) => answer?.discard(), () => undefined);
+        const reading: Promise<{ object?: ObjectBody; error?: unknown }> = getIfExists(storage, objectKey, { versionId: eventVersion, signal }).then(
+            (object) => ({ object }),
+            (error: unknown) => ({ error }),
+        );
+        const unread = () => void reading.then((settled) => settled.object?.discard());
         let existing: StoredManifest | undefined;
         try {
             existing = await readManifest(manifestKey, signal);
@@ -277,7 +282,9 @@ export function createIngest(options: IngestOptions) {
             unread();
             return { outcome: "stale", key, versionId: eventVersion, reason: "a newer version is already ingested" };
         }
-        const object = await reading;
+        const settled = await reading;
+        if ("error" in settled) throw settled.error;
+        const object = settled.object;
         if (object === undefined) {
             return { outcome: "gone", key, versionId: eventVersion, reason: "the object version no longer exists" };
         }

@@ -12,6 +12,7 @@ import { FaultProxy, startFaultProxy } from "../../tools/local/faultProxy";
 import { bodyBytes, bodyJson, captureFunctionOutput, emfLines, lambdaContext, linesSince, makeHandlers, outputMark, s3Event, urlEvent } from "../support/lambda";
 import { clientConfig, freePort, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 import { until } from "../support/poll";
+import { takeUnhandledRejections } from "../support/unhandledRejections";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 
@@ -233,6 +234,18 @@ describe("functions: S3 faults", function () {
             assert.ok(get.bytes < body.length, `${get.bytes} of ${body.length} bytes were sent for a duplicate event`);
             const versions = await s3.send(new s3sdk.ListObjectVersionsCommand({ Bucket: primary.bucket, Prefix: "manifests/dup/doc" }));
             assert.strictEqual(versions.Versions?.length, 1, "one manifest written");
+        });
+
+        it("that fails while the lookup is still out is not an unhandled rejection (Lambda's runtime aborts the invocation on one)", async () => {
+            await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/get500/doc", Body: "ingest me" }));
+            proxy.setRules([
+                { match: (r) => r.method === "GET" && r.path.includes("/manifests/"), fault: { kind: "delay", ms: 1_500 } },
+                { match: (r) => r.method === "GET" && r.path.endsWith("/objects/get500/doc"), fault: { kind: "status", status: 500 } },
+            ]);
+            await takeUnhandledRejections();
+            await assert.rejects(viaProxy.ingest(s3Event(primary.bucket, "objects/get500/doc"), lambdaContext()), /ingest failed for 1 of 1.*InternalError/);
+            assert.deepStrictEqual(await takeUnhandledRejections(), []);
+            assert.strictEqual(await exists("manifests/get500/doc"), false);
         });
 
         it("does not outlive a lookup that fails: the record fails retriably, nothing is written, and the retry succeeds", async () => {
