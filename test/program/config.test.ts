@@ -2,10 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { ENV } from "../../functions/contract";
 import { CONFIG_KEYS, ConfigError, validateConfig } from "../../infra/config";
 import { evaluateStack, EvaluationError, ROOT, stackConfig } from "../../tools/engine/evaluate";
 import { loadProject } from "../../tools/engine/preflight/project";
 import { loadStack } from "../../tools/engine/preflight/stack";
+import { one, TYPES } from "../support/inventory";
 
 const prod = () => stackConfig("prod");
 
@@ -38,6 +40,12 @@ describe("configuration", () => {
         assert.strictEqual(c.functions.api.memoryMb, 1024);
     });
 
+    it("hands the ingest read settings to the function's environment", async () => {
+        const inv = await evaluateStack("prod", { config: { "tandem:ingestParallel": "always", "tandem:ingestPartBytes": "8388608", "tandem:ingestConcurrency": "8" } });
+        const env = one(inv, TYPES.function, "ingest").inputs.environment.variables;
+        assert.deepStrictEqual([env[ENV.ingestParallel], env[ENV.ingestPartBytes], env[ENV.ingestConcurrency]], ["always", "8388608", "8"]);
+    });
+
     const cases: [string, Record<string, string | undefined>, RegExp][] = [
         ["a role that is neither primary nor standby", { "tandem:role": "active" }, /tandem:role is "active"; allowed: one of primary, standby/],
         ["a missing role", { "tandem:role": undefined }, /tandem:role is not set; allowed: one of primary, standby/],
@@ -51,6 +59,7 @@ describe("configuration", () => {
         ["emails that are not emails", { "tandem:alarmEmails": '["oncall"]' }, /tandem:alarmEmails is "\[\\"oncall\\"\]"; allowed: a list of email addresses/],
         ["a list that is not a list", { "tandem:alarmEmails": "oncall@example.com" }, /tandem:alarmEmails is "oncall@example.com", which is not a list of strings/],
         ["too much memory", { "tandem:ingestMemoryMb": "20000" }, /tandem:ingestMemoryMb is "20000"; allowed: an integer from 128 to 10240/],
+        ["an ingest parallel mode that does not exist", { "tandem:ingestParallel": "never" }, /tandem:ingestParallel is "never"; allowed: one of auto, always/],
         ["an api timeout a client would not wait for", { "tandem:apiTimeoutSeconds": "120" }, /tandem:apiTimeoutSeconds is 120; allowed: at most 60/],
         ["an app name S3 would refuse", { "tandem:appName": "Tandem_App" }, /tandem:appName is "Tandem_App"; allowed: 2-30 lowercase letters/],
         ["a tag value AWS would refuse", { "tandem:owner": "team, inc" }, /tandem:owner is "team, inc"; allowed: 1-256 letters/],
