@@ -61,8 +61,9 @@ export const MAX_INGEST_PART_BYTES = 256 * 1024 * 1024;
 export const MAX_INGEST_CONCURRENCY = 32;
 
 /**
- * When a document of several parts is read in parallel ranged GETs: `auto`, only when its first GET
- * keeps the reader waiting (one connection is the limit, functions/rangedRead.ts); `always`.
+ * When a document of several parts is read in parallel ranged GETs: `auto`, from the first part
+ * boundary where its first GET has kept the reader waiting (one connection is the limit,
+ * functions/rangedRead.ts); `always`.
  */
 export const INGEST_PARALLEL_MODES = ["auto", "always"] as const;
 export type IngestParallelMode = (typeof INGEST_PARALLEL_MODES)[number];

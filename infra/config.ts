@@ -149,7 +149,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     maxUploadBytes: { type: "integer", default: 1073741824, description: "Largest document a presigned upload (POST /uploads/<key>) accepts, in bytes; S3 takes at most 5 GiB in one POST.", check: integerIn(1, MAX_UPLOAD_BYTES_LIMIT) },
     ingestPartBytes: { type: "integer", default: 16777216, description: "Bytes per ranged GET when ingest reads a document larger than that (AWS suggests 8 or 16 MB); smaller documents are read with one GET.", check: integerIn(1024 * 1024, MAX_INGEST_PART_BYTES) },
     ingestConcurrency: { type: "integer", default: 4, description: "Parts of one document ingest reads at once (the next part's GET is also sent ahead); it buffers at most this many parts, which must fit in a quarter of ingestMemoryMb.", check: integerIn(1, MAX_INGEST_CONCURRENCY) },
-    ingestParallel: { type: "string", default: "auto", description: "When ingest reads a document larger than ingestPartBytes in parallel ranged GETs: auto (only when its first GET keeps the function waiting at least half the time, that is when one connection is the limit; a function whose CPU is the limit reads on with that one GET); always.", check: oneOf(INGEST_PARALLEL_MODES) },
+    ingestParallel: { type: "string", default: "auto", description: "When ingest reads a document larger than ingestPartBytes in parallel ranged GETs: auto (from the first part boundary where its first GET has kept the function waiting more than half the time, that is where one connection is the limit; a function whose CPU is the limit reads on with that one GET); always.", check: oneOf(INGEST_PARALLEL_MODES) },
     ...functionKeys("api", 512, 10, 50),
     ...functionKeys("ingest", 512, 300, 20),
     ...functionKeys("canary", 256, 30, 2),
