@@ -5,7 +5,7 @@
 // SDK module, a native function, a module the bundle lacks) before a deploy does.
 
 import * as assert from "assert";
-import { createHash } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -103,6 +103,21 @@ describe("functions: the bundles work", function () {
         // A failure reaches Lambda as a rejected invocation (so it retries, then the failure destination).
         const failed = await ingest.invoke(s3Event(primary.bucket, PREFIX.objects + "k".repeat(1016)));
         assert.strictEqual(failed.error?.name, "IngestError");
+    });
+
+    it("ingest: reads a document of several parts as configured (parallel auto) from a fresh process, its event-loop meter serialized with it", async () => {
+        const part = 64 * 1024;
+        const ingest = await start("ingest", { [ENV.ingestPartBytes]: String(part), [ENV.ingestParallel]: "auto" });
+        const body = randomBytes(16 * part + 5);
+        await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: "objects/bundle/parts.bin", Body: body }));
+        const out = await ingest.invoke(s3Event(primary.bucket, "objects/bundle/parts.bin"));
+        assert.strictEqual(out.error, undefined, out.error?.stack);
+        const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: primary.bucket, Key: "manifests/bundle/parts.bin" }))).Body!.transformToString());
+        assert.strictEqual(manifest.sha256, createHash("sha256").update(body).digest("hex"));
+        // Read one way or the other, the meter was read: perf_hooks reached the archive.
+        const line = ingest.output().stdout.trim().split("\n").map((l) => JSON.parse(l)).find((l) => l.message === "ingest" && l.key === "bundle/parts.bin");
+        assert.ok(typeof line.readerBusy === "number" && line.readerBusy >= 0 && line.readerBusy <= 1, JSON.stringify(line));
+        assert.ok(line.parts >= 1 && line.parts <= 17 && line.partRequests === line.parts - 1 + line.partRetries, JSON.stringify(line));
     });
 
     it("canary: writes a probe from a fresh process", async () => {
