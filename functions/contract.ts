@@ -61,6 +61,12 @@ export const MAX_INGEST_PART_BYTES = 256 * 1024 * 1024;
 export const MAX_INGEST_CONCURRENCY = 32;
 
 /**
+ * Most GETs sent ahead of the parts being read (functions/rangedRead.ts): MAX_INGEST_CONCURRENCY +
+ * MAX_SENT_AHEAD GETs in flight at most, under the 50 sockets of the SDK's default HTTP agent.
+ */
+export const MAX_SENT_AHEAD = 16;
+
+/**
  * When a document of several parts is read in parallel ranged GETs: `auto`, from the first part
  * boundary where its first GET has kept the reader waiting (one connection is the limit,
  * functions/rangedRead.ts); `always`.

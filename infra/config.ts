@@ -4,7 +4,7 @@
 // for the CLI; a test keeps the two identical.
 import { createPublicKey, KeyObject } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { INGEST_PARALLEL_MODES, IngestParallelMode, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_UPLOAD_BYTES_LIMIT, MAX_UPLOAD_POLICY_SECONDS, StackRole } from "../functions/contract";
+import { INGEST_PARALLEL_MODES, IngestParallelMode, MAX_INGEST_CONCURRENCY, MAX_INGEST_PART_BYTES, MAX_INLINE_BYTES_LIMIT, MAX_SENT_AHEAD, MAX_UPLOAD_BYTES_LIMIT, MAX_UPLOAD_POLICY_SECONDS, StackRole } from "../functions/contract";
 import { MAX_APP_NAME_LENGTH } from "./naming";
 
 export const PROJECT = "tandem";
@@ -148,7 +148,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     maxInlineBytes: { type: "integer", default: 4194304, description: "Largest document the api takes or returns inline; larger ones use presigned URLs (the Lambda payload limit is 6 MB, base64 adds a third).", check: integerIn(1024, MAX_INLINE_BYTES_LIMIT) },
     maxUploadBytes: { type: "integer", default: 1073741824, description: "Largest document a presigned upload (POST /uploads/<key>) accepts, in bytes; S3 takes at most 5 GiB in one POST.", check: integerIn(1, MAX_UPLOAD_BYTES_LIMIT) },
     ingestPartBytes: { type: "integer", default: 16777216, description: "Bytes per ranged GET when ingest reads a document larger than that (AWS suggests 8 or 16 MB); smaller documents are read with one GET.", check: integerIn(1024 * 1024, MAX_INGEST_PART_BYTES) },
-    ingestConcurrency: { type: "integer", default: 4, description: "Parts of one document ingest reads at once (the next part's GET is also sent ahead); it buffers at most this many parts, which must fit in a quarter of ingestMemoryMb.", check: integerIn(1, MAX_INGEST_CONCURRENCY) },
+    ingestConcurrency: { type: "integer", default: 4, description: `Parts of one document ingest reads at once (as many more parts' GETs are sent ahead, at most ${MAX_SENT_AHEAD}, their bodies unread until their turn); it buffers at most this many parts, which must fit in a quarter of ingestMemoryMb.`, check: integerIn(1, MAX_INGEST_CONCURRENCY) },
     ingestParallel: { type: "string", default: "auto", description: "When ingest reads a document larger than ingestPartBytes in parallel ranged GETs: auto (from the first part boundary where its first GET has kept the function waiting more than half the time, that is where one connection is the limit; a function whose CPU is the limit reads on with that one GET); always.", check: oneOf(INGEST_PARALLEL_MODES) },
     ...functionKeys("api", 512, 10, 50),
     ...functionKeys("ingest", 512, 300, 20),

@@ -5,6 +5,8 @@ import * as assert from "assert";
 import { randomBytes } from "crypto";
 import * as fc from "fast-check";
 import { setTimeout as sleep } from "timers/promises";
+import { S3Client } from "@aws-sdk/client-s3";
+import { MAX_INGEST_CONCURRENCY, MAX_SENT_AHEAD } from "../../functions/contract";
 import { eventLoopBusy, PARALLEL_BELOW_BUSY, PROBE_BYTES, PROBE_MS, RangedReadOptions, readRanged } from "../../functions/rangedRead";
 import { ObjectBody, ReadOptions, Storage, storageError } from "../../functions/storage";
 import { fuzzSeed, printSeed } from "./fuzzSeed";
@@ -16,24 +18,29 @@ interface Served {
     /** Bytes of the first (plain) answer already handed out when this request was made, and ms since its body was first read. */
     firstSentBefore: number;
     sinceFirstRead: number;
+    /** Bytes the reader had been handed (`consumed`, when given) when the GET was made, and when its body was first read. */
+    consumedAtRequest?: number;
+    consumedAtBodyRead?: number;
 }
 
 /**
  * One object version in memory, served in `chunkBytes` chunks (a size that does not divide the parts),
  * `pauseMs` apart when asked; `cutFirstAfter` ends the first answer's body with an error after that many bytes.
  */
-function memoryStorage(body: Buffer, options: { chunkBytes?: number; pauseMs?: number; cutFirstAfter?: number } = {}) {
+function memoryStorage(body: Buffer, options: { chunkBytes?: number; pauseMs?: number; cutFirstAfter?: number; consumed?: () => number } = {}) {
     const chunkBytes = options.chunkBytes ?? 10_000;
     const served: Served[] = [];
     let firstSent = 0;
     let firstReadAt = NaN;
     const get = async (_key: string, read: ReadOptions = {}): Promise<ObjectBody> => {
         const isFirst = served.length === 0;
-        served.push({ range: read.range, firstSentBefore: firstSent, sinceFirstRead: performance.now() - firstReadAt });
+        const record: Served = { range: read.range, firstSentBefore: firstSent, sinceFirstRead: performance.now() - firstReadAt, consumedAtRequest: options.consumed?.() };
+        served.push(record);
         const start = read.range?.start ?? 0;
         const end = read.range ? read.range.end + 1 : body.length;
         async function* chunks() {
             if (isFirst) firstReadAt = performance.now();
+            record.consumedAtBodyRead = options.consumed?.();
             for (let at = start; at < end; at += chunkBytes) {
                 if (options.pauseMs) await sleep(options.pauseMs);
                 const chunk = body.subarray(at, Math.min(end, at + chunkBytes));
@@ -175,6 +182,37 @@ describe("functions: when a ranged read opens more connections (rangedRead.ts, p
         assert.strictEqual(always.served.length, 6);
         assert.strictEqual(always.served[1].firstSentBefore, 0, "the parts were asked for before the first answer's first byte");
         assert.strictEqual(meter.started, 0);
+    });
+
+    it("sends the GETs of the next `concurrency` parts ahead of the window, and reads a part's body only in its turn", async () => {
+        const concurrency = 3;
+        const object = randomBytes(20 * PART);
+        let consumed = 0;
+        const { storage, served } = memoryStorage(object, { consumed: () => consumed });
+        const { bytes, stats } = await readAll(storage, { parallel: "always", concurrency }, (chunk) => (consumed += chunk.length));
+        assert.ok(bytes.equals(object));
+        assert.strictEqual(MAX_SENT_AHEAD >= concurrency, true, "this test's concurrency is not capped");
+        for (const [p, request] of served.slice(1).entries()) {
+            const part = p + 1;
+            assert.strictEqual(request.range!.start, part * PART);
+            // Sent once the reader reached the part 2 × concurrency − 1 places before it: one window ahead of its turn.
+            assert.strictEqual(request.consumedAtRequest, Math.max(0, part - 2 * concurrency + 1) * PART, `the GET of part ${part}`);
+            // Read once the reader reached the part concurrency − 1 places before it.
+            assert.strictEqual(request.consumedAtBodyRead, Math.max(0, part - concurrency + 1) * PART, `the body of part ${part}`);
+        }
+        assert.ok(stats.peakBufferedBytes <= concurrency * PART, `${stats.peakBufferedBytes} bytes buffered`);
+    });
+
+    it("keeps the GETs in flight within the sockets the SDK's HTTP handler opens by default (node-http-handler maxSockets)", async () => {
+        // The functions' clients are built with requestHandler options only (functions/callbacks.ts), so
+        // the SDK's default agent is theirs; one socket stays free for the manifest's requests.
+        const client = new S3Client({ region: "us-east-1", requestHandler: { connectionTimeout: 1000 } });
+        try {
+            const config = await (client.config.requestHandler as unknown as { configProvider: Promise<{ httpsAgent: { maxSockets: number } }> }).configProvider;
+            assert.ok(MAX_INGEST_CONCURRENCY + MAX_SENT_AHEAD < config.httpsAgent.maxSockets, `${MAX_INGEST_CONCURRENCY} + ${MAX_SENT_AHEAD} against ${config.httpsAgent.maxSockets} sockets`);
+        } finally {
+            client.destroy();
+        }
     });
 
     it("gives the object's bytes, from one GET or from parts that tile the rest, whatever the readings, sizes and a failure of the first GET (fast-check)", async () => {
