@@ -158,6 +158,7 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
     const stats: RangedReadStats = { parts: count, requests: 0, retries: 0, peakBufferedBytes: 0 };
     const stop = new AbortController();
     const signal = AbortSignal.any([options.signal, stop.signal]);
+    const ended = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     const parts: Array<Part | undefined> = [];
     let buffered = 0;
     let failure: StorageError | undefined;
@@ -284,7 +285,10 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
                     answer = await request(part);
                     check(answer, part.start + part.received, part.end);
                 }
-                await part.turn;
+                // A part sent ahead waits here with its body unread; once the read is over (failed, or
+                // the consumer stopped), its connection is dropped rather than left to the SDK.
+                await Promise.race([part.turn, ended]);
+                if (signal.aborted) return answer.discard();
                 await drain(part, answer);
                 const length = part.end - part.start;
                 if (part.received !== length) {

@@ -21,6 +21,7 @@ import { FaultProxy, SeenRequest, startFaultProxy } from "../../tools/local/faul
 import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
 import { captureFunctionOutput, lambdaContext, linesSince, makeHandlers, outputMark, s3Event } from "../support/lambda";
 import { assertWithinCap } from "../support/withinCap";
+import { until } from "../support/poll";
 import { fuzzSeed, printSeed } from "./fuzzSeed";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
@@ -215,6 +216,25 @@ describe("functions: ingest in ranged parts (moto behind the fault proxy)", func
             proxy.setRules([{ match: inPart2, fault: { kind: "status", status: 500 } }]);
             await assert.rejects(ranged.ingest(s3Event(primary.bucket, "objects/fail/500"), lambdaContext()), /ingest failed for 1 of 1.*InternalError/);
             assert.strictEqual(await manifestOf("fail/500"), undefined);
+        });
+
+        it("refused (403) closes every other GET, those sent ahead with their bodies unread included: nothing left open, no manifest", async () => {
+            // Capped so that no answer is all relayed before the refusal: each part takes ~64 ms.
+            const capped = await startFaultProxy(moto.endpoint, { bytesPerSecond: 1e6 });
+            try {
+                const long = randomBytes(10 * PART);
+                await put("fail/refused", long);
+                capped.setRules([{ match: inPart2, fault: { kind: "status", status: 403 } }]);
+                const handlers = makeHandlers(capped.endpoint, primary, settings(PART, CONCURRENCY));
+                await assert.rejects(handlers.ingest(s3Event(primary.bucket, "objects/fail/refused"), lambdaContext()), /ingest failed for 1 of 1.*AccessDenied/);
+                assert.strictEqual(await manifestOf("fail/refused"), undefined);
+                const gets = capped.seen.filter((r) => r.method === "GET" && r.path.endsWith("/objects/fail/refused"));
+                const sentAhead = gets.filter((r) => r.range !== undefined && rangeOf(r)[0] >= (1 + CONCURRENCY) * PART);
+                assert.ok(sentAhead.length >= 1, "a GET was sent ahead of the window");
+                await until("every GET of the document to be closed or complete", () => gets.every((r) => r.closedAt !== undefined || r.status === 403), 2_000);
+            } finally {
+                await capped.close();
+            }
         });
 
         it("that is short (fewer bytes than its range, cleanly framed) is retried, and fails the record if it stays short", async () => {

@@ -21,21 +21,23 @@ interface Served {
     /** Bytes the reader had been handed (`consumed`, when given) when the GET was made, and when its body was first read. */
     consumedAtRequest?: number;
     consumedAtBodyRead?: number;
+    discarded: boolean;
 }
 
 /**
  * One object version in memory, served in `chunkBytes` chunks (a size that does not divide the parts),
  * `pauseMs` apart when asked; `cutFirstAfter` ends the first answer's body with an error after that many bytes.
  */
-function memoryStorage(body: Buffer, options: { chunkBytes?: number; pauseMs?: number; cutFirstAfter?: number; consumed?: () => number } = {}) {
+function memoryStorage(body: Buffer, options: { chunkBytes?: number; pauseMs?: number; cutFirstAfter?: number; consumed?: () => number; refuse?: (range: ReadOptions["range"]) => boolean } = {}) {
     const chunkBytes = options.chunkBytes ?? 10_000;
     const served: Served[] = [];
     let firstSent = 0;
     let firstReadAt = NaN;
     const get = async (_key: string, read: ReadOptions = {}): Promise<ObjectBody> => {
         const isFirst = served.length === 0;
-        const record: Served = { range: read.range, firstSentBefore: firstSent, sinceFirstRead: performance.now() - firstReadAt, consumedAtRequest: options.consumed?.() };
+        const record: Served = { range: read.range, firstSentBefore: firstSent, sinceFirstRead: performance.now() - firstReadAt, consumedAtRequest: options.consumed?.(), discarded: false };
         served.push(record);
+        if (options.refuse?.(read.range)) throw storageError("denied", "access denied");
         const start = read.range?.start ?? 0;
         const end = read.range ? read.range.end + 1 : body.length;
         async function* chunks() {
@@ -57,7 +59,9 @@ function memoryStorage(body: Buffer, options: { chunkBytes?: number; pauseMs?: n
             ...(read.range ? { range: { start, end: end - 1, size: body.length } } : {}),
             metadata: {},
             body: chunks(),
-            discard() {},
+            discard() {
+                record.discarded = true;
+            },
         } as ObjectBody;
     };
     return { storage: { bucket: "b", get } as unknown as Storage, served };
@@ -201,6 +205,23 @@ describe("functions: when a ranged read opens more connections (rangedRead.ts, p
             assert.strictEqual(request.consumedAtBodyRead, Math.max(0, part - concurrency + 1) * PART, `the body of part ${part}`);
         }
         assert.ok(stats.peakBufferedBytes <= concurrency * PART, `${stats.peakBufferedBytes} bytes buffered`);
+    });
+
+    it("drops the answers of the parts sent ahead once the read is over: a part refused, or the reader stopping", async () => {
+        const object = randomBytes(12 * PART);
+        const refused = memoryStorage(object, { refuse: (range) => range?.start === 2 * PART });
+        await assert.rejects(readAll(refused.storage, { parallel: "always", concurrency: 3 }), /access denied/);
+        // Parts 0–2 are the window, 3–5 sent ahead.
+        const waiting = refused.served.filter((s) => s.range !== undefined && s.range.start >= 3 * PART);
+        assert.strictEqual(waiting.length, 3, "GETs sent ahead");
+        assert.ok(waiting.every((s) => s.discarded), "every answer sent ahead was dropped");
+
+        const stopped = memoryStorage(object);
+        const first = await stopped.storage.get("objects/doc");
+        const read = readRanged(stopped.storage, "objects/doc", first, { partBytes: PART, concurrency: 2, attempts: 3, parallel: "always", signal: new AbortController().signal });
+        for await (const chunk of read.chunks) if (chunk.length > 0) break;
+        await sleep(10);
+        assert.ok(stopped.served.length > 3 && stopped.served.every((s) => s.discarded), "every answer not read to its end was dropped");
     });
 
     it("keeps the GETs in flight within the sockets the SDK's HTTP handler opens by default (node-http-handler maxSockets)", async () => {
