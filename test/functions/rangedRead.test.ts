@@ -195,7 +195,7 @@ describe("functions: when a ranged read opens more connections (rangedRead.ts, p
         const { storage, served } = memoryStorage(object, { consumed: () => consumed });
         const { bytes, stats } = await readAll(storage, { parallel: "always", concurrency }, (chunk) => (consumed += chunk.length));
         assert.ok(bytes.equals(object));
-        assert.strictEqual(MAX_SENT_AHEAD >= concurrency, true, "this test's concurrency is not capped");
+        assert.ok(MAX_SENT_AHEAD >= concurrency, "this test's concurrency is not capped by MAX_SENT_AHEAD");
         for (const [p, request] of served.slice(1).entries()) {
             const part = p + 1;
             assert.strictEqual(request.range!.start, part * PART);
