@@ -158,7 +158,7 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
     const stats: RangedReadStats = { parts: count, requests: 0, retries: 0, peakBufferedBytes: 0 };
     const stop = new AbortController();
     const signal = AbortSignal.any([options.signal, stop.signal]);
-    const ended = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    const ended = signal.aborted ? Promise.resolve() : new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     const parts: Array<Part | undefined> = [];
     let buffered = 0;
     let failure: StorageError | undefined;
@@ -285,10 +285,14 @@ export function readRanged(storage: Storage, key: string, first: ObjectBody, opt
                     answer = await request(part);
                     check(answer, part.start + part.received, part.end);
                 }
-                // A part sent ahead waits here with its body unread; once the read is over (failed, or
-                // the consumer stopped), its connection is dropped rather than left to the SDK.
+                // A part sent ahead waits here with its body unread; once the read is over (failed, out
+                // of time, or the consumer stopped), its connection is dropped rather than left to the
+                // SDK, and the abort is reported like any other (below), so the consumer never waits on it.
                 await Promise.race([part.turn, ended]);
-                if (signal.aborted) return answer.discard();
+                if (signal.aborted) {
+                    answer.discard();
+                    throw signal.reason;
+                }
                 await drain(part, answer);
                 const length = part.end - part.start;
                 if (part.received !== length) {

@@ -224,6 +224,22 @@ describe("functions: when a ranged read opens more connections (rangedRead.ts, p
         assert.ok(stopped.served.length > 3 && stopped.served.every((s) => s.discarded), "every answer not read to its end was dropped");
     });
 
+    for (const parallel of ["auto", "always"] as const) {
+        it(`fails at once, dropping the first answer, when its time is already up (${parallel}): it neither reads nor waits`, async () => {
+            const { storage, served } = memoryStorage(randomBytes(6 * PART));
+            const first = await storage.get("objects/doc");
+            const outOfTime = AbortSignal.abort(new DOMException("The operation timed out.", "TimeoutError"));
+            const read = readRanged(storage, "objects/doc", first, { partBytes: PART, concurrency: 2, attempts: 3, parallel, signal: outOfTime });
+            const consumed = (async () => {
+                for await (const chunk of read.chunks) void chunk;
+            })();
+            const outcome = await Promise.race([consumed.then(() => "read", (error: Error) => error), sleep(2_000).then(() => "still waiting")]);
+            assert.ok(outcome instanceof Error, `the read ended with ${String(outcome)}`);
+            assert.match(outcome.message, /timed out/);
+            assert.ok(served.every((s) => s.discarded), "every answer was dropped");
+        });
+    }
+
     it("keeps the GETs in flight within the sockets the SDK's HTTP handler opens by default (node-http-handler maxSockets)", async () => {
         // The functions' clients are built with requestHandler options only (functions/callbacks.ts), so
         // the SDK's default agent is theirs; one socket stays free for the manifest's requests.
