@@ -52,6 +52,15 @@ function required(env: Env, name: string, problems: string[]): string {
     return value.trim();
 }
 
+/** A required value that must be one of `allowed`. */
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], problems: string[]): T {
+    const value = required(env, name, problems);
+    if (value !== "" && !(allowed as readonly string[]).includes(value)) {
+        problems.push(`${name}=${JSON.stringify(value)} must be one of ${allowed.join(", ")}`);
+    }
+    return value as T;
+}
+
 /** Reads and validates the function configuration; throws one Error listing every problem. */
 export function loadConfig(env: Env): FunctionConfig {
     const problems: string[] = [];
@@ -76,17 +85,11 @@ export function loadConfig(env: Env): FunctionConfig {
     const presignExpirySeconds = integer(env, ENV.presignExpirySeconds, 1, MAX_PRESIGN_EXPIRY_SECONDS, problems);
     const maxInlineBytes = integer(env, ENV.maxInlineBytes, 1, MAX_INLINE_BYTES_LIMIT, problems);
     const maxUploadBytes = integer(env, ENV.maxUploadBytes, 1, MAX_UPLOAD_BYTES_LIMIT, problems);
-    const storageClass = required(env, ENV.storageClass, problems);
-    if (storageClass !== "" && !(DOCUMENT_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
-        problems.push(`${ENV.storageClass}=${JSON.stringify(storageClass)} must be one of ${DOCUMENT_STORAGE_CLASSES.join(", ")}`);
-    }
+    const storageClass = oneOf(env, ENV.storageClass, DOCUMENT_STORAGE_CLASSES, problems);
     // Any positive size here (the tests read in small parts); a stack's configuration asks for ≥ 1 MiB.
     const ingestPartBytes = integer(env, ENV.ingestPartBytes, 1, MAX_INGEST_PART_BYTES, problems);
     const ingestConcurrency = integer(env, ENV.ingestConcurrency, 1, MAX_INGEST_CONCURRENCY, problems);
-    const ingestParallel = required(env, ENV.ingestParallel, problems);
-    if (ingestParallel !== "" && !(INGEST_PARALLEL_MODES as readonly string[]).includes(ingestParallel)) {
-        problems.push(`${ENV.ingestParallel}=${JSON.stringify(ingestParallel)} must be one of ${INGEST_PARALLEL_MODES.join(", ")}`);
-    }
+    const ingestParallel = oneOf(env, ENV.ingestParallel, INGEST_PARALLEL_MODES, problems);
     const service = required(env, ENV.service, problems);
     const metricsNamespace = required(env, ENV.metricsNamespace, problems);
     if (metricsNamespace !== "" && (metricsNamespace.length > 255 || !/^[0-9A-Za-z.\-_/#:]+$/.test(metricsNamespace) || metricsNamespace.startsWith("AWS/"))) {
@@ -103,10 +106,10 @@ export function loadConfig(env: Env): FunctionConfig {
         presignExpirySeconds,
         maxInlineBytes,
         maxUploadBytes,
-        storageClass: storageClass as DocumentStorageClass,
+        storageClass,
         ingestPartBytes,
         ingestConcurrency,
-        ingestParallel: ingestParallel as IngestParallelMode,
+        ingestParallel,
         service,
         metricsNamespace,
     };

@@ -50,7 +50,7 @@
 // bounds every part and every retry.
 
 import { performance } from "perf_hooks";
-import { IngestParallelMode, MAX_SENT_AHEAD } from "./contract";
+import { INGEST_PARALLEL_MODES, IngestParallelMode, MAX_SENT_AHEAD } from "./contract";
 import { printable } from "./keys";
 import { ContentRange, isStorageError, ObjectBody, ReadOptions, Storage, StorageError, classifyError, storageError } from "./storage";
 
@@ -138,7 +138,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function readRanged(storage: Storage, key: string, first: ObjectBody, options: RangedReadOptions): { chunks: AsyncIterable<Uint8Array>; stats: RangedReadStats } {
     const { partBytes, concurrency, attempts } = options;
-    const validMode = options.parallel === "auto" || options.parallel === "always";
+    const validMode = (INGEST_PARALLEL_MODES as readonly string[]).includes(options.parallel);
     if (!(Number.isSafeInteger(partBytes) && partBytes > 0 && Number.isSafeInteger(concurrency) && concurrency > 0 && Number.isSafeInteger(attempts) && attempts > 0 && validMode)) {
         throw new Error(`invalid ranged read options: partBytes ${partBytes}, concurrency ${concurrency}, attempts ${attempts}, parallel ${options.parallel}`);
     }
