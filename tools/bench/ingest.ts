@@ -151,6 +151,7 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
     const rate = (ms: number) => size / 1e6 / (ms / 1000);
     const rates = (xs: Array<{ ms: number }>) => xs.map((x) => rate(x.ms).toFixed(0)).join(" ");
     const peakMiB = (r: IngestRun) => (r.maxRssKiB * 1024) / MiB;
+    const readsOf = (xs: IngestRun[]) => `parts read ${xs.map((r) => r.parts).join(" ")}, reader busy at the last reading ${xs.map((r) => r.readerBusy ?? "-").join(" ")}`;
     const cpuSplit = (xs: IngestRun[]) =>
         `wall ${median(xs.map((r) => r.ms)).toFixed(0)}, handler ${median(xs.map((r) => r.cpuMs)).toFixed(0)}, moto ${median(xs.map((r) => r.motoCpuMs)).toFixed(0)}, bench process (the proxy) ${median(xs.map((r) => r.benchCpuMs)).toFixed(0)}`;
     const proxy = await startFaultProxy(moto.endpoint, { bytesPerSecond: THROTTLE_BYTES_PER_SECOND });
@@ -167,7 +168,7 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
             () => bareOnce(env, fixture.bucket, big, size),
         ])) as [IngestRun[], IngestRun[], Array<Timed & { cpuMs: number }>];
         progress(`ingest throughput (MB/s): handler ${rates(handler)}; reading in one stream ${rates(handlerOneStream)}; GetObject through SHA-256 ${rates(bare)}`);
-        progress(`ingest as configured: parts read ${handler.map((r) => r.parts).join(" ")}, reader busy at the last reading ${handler.map((r) => r.readerBusy ?? "-").join(" ")}`);
+        progress(`ingest as configured: ${readsOf(handler)}`);
         progress(`ingest CPU, median ms per ingest: as configured ${cpuSplit(handler)}; in one stream ${cpuSplit(handlerOneStream)}; GetObject through SHA-256 ${median(bare.map((r) => r.cpuMs)).toFixed(0)}`);
 
         const cap = THROTTLE_BYTES_PER_SECOND / 1e6;
@@ -175,7 +176,7 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
         const viaProxy = functionEnv(proxy.endpoint, fixture, "ingest");
         const seenBefore = proxy.seen.length;
         const [throttled, throttledBare] = (await rounds(runs, [() => ingestOnce(ingestDir, viaProxy, s3, fixture, big, size, moto.pid), () => bareOnce(viaProxy, fixture.bucket, big, size)])) as [IngestRun[], Timed[]];
-        progress(`ingest throttled: parts read ${throttled.map((r) => r.parts).join(" ")}, reader busy at the last reading ${throttled.map((r) => r.readerBusy ?? "-").join(" ")}`);
+        progress(`ingest throttled: ${readsOf(throttled)}`);
         const ranged = proxy.seen.slice(seenBefore).filter((r) => r.method === "GET" && r.range !== undefined);
         const firstByte = median(ranged.map((r) => (r.answeredAt ?? r.startedAt) - r.startedAt));
         progress(
