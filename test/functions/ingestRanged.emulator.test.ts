@@ -201,6 +201,26 @@ describe("functions: ingest in ranged parts (moto behind the fault proxy)", func
             assert.strictEqual(ingestLine(mark).partRetries, 1);
         });
 
+        it("sent ahead and cut while its body waits unread for its turn is resumed from its first missing byte when its turn comes", async () => {
+            const long = randomBytes(8 * PART);
+            const { versionId } = await put("fail/ahead", long);
+            // Parts 0 to CONCURRENCY − 1 are the window: this part's GET is sent ahead, and its connection
+            // is cut (as a server or a middlebox drops an idle connection) before the reader gets to it.
+            const sentAhead = CONCURRENCY + 1;
+            const inSentAhead = (r: { method: string; range?: string }) => r.method === "GET" && r.range?.startsWith(`bytes=${sentAhead * PART}-`) === true;
+            proxy.setRules([{ match: inSentAhead, times: 1, fault: { kind: "truncate", afterBytes: 1_000 } }]);
+            const from = proxy.seen.length;
+            const mark = outputMark();
+            assert.strictEqual((await ranged.ingest(s3Event(primary.bucket, "objects/fail/ahead"), lambdaContext())).records[0].outcome, "written");
+            assertDescribes(await manifestOf("fail/ahead"), long, versionId);
+            const part = documentGets("fail/ahead", from)
+                .filter((r) => r.range !== undefined && rangeOf(r)[1] === (sentAhead + 1) * PART - 1)
+                .map(rangeOf);
+            assert.strictEqual(part.length, 2, `the part's GETs: ${JSON.stringify(part)}`);
+            assert.ok(part[1][0] >= sentAhead * PART && part[1][0] <= sentAhead * PART + 1_000, `resumed with ${part[1]}`);
+            assert.strictEqual(ingestLine(mark).partRetries, 1);
+        });
+
         it("fails the record when it keeps failing, after its attempts, and writes no manifest", async () => {
             await put("fail/always", body);
             proxy.setRules([{ match: inPart2, fault: { kind: "truncate", afterBytes: 1_000 } }]);
