@@ -47,7 +47,7 @@ interface Runtime {
     metrics: Metrics;
 }
 
-interface HttpLimits {
+export interface HttpLimits {
     /** A connection not open within this fails the attempt. */
     connectionTimeout: number;
     /** No response headers within this fails the attempt. */
@@ -58,19 +58,14 @@ interface HttpLimits {
 }
 
 /**
- * Cold-start set-up shared by the three functions. Each S3 attempt is bounded by the limits above (the
- * SDK retries up to `maxAttempts`), and each handler also bounds the whole call by the Lambda's
- * remaining time. (`throwOnRequestTimeout`: recent SDKs only warn on `requestTimeout` otherwise; older
- * ones treat `requestTimeout` as the socket idle timeout and ignore the two newer options.)
+ * The S3 client every function builds. Each attempt is bounded by `http` (the SDK retries up to
+ * `maxAttempts`), and each handler also bounds the whole call by the Lambda's remaining time.
+ * (`throwOnRequestTimeout`: recent SDKs only warn on `requestTimeout` otherwise; older ones treat
+ * `requestTimeout` as the socket idle timeout and ignore the two newer options.)
  */
-function coldStart(http: HttpLimits): Runtime {
-    const config = loadConfig(process.env);
-    const sdk = require("@aws-sdk/client-s3") as typeof S3;
-    // Read at cold start like the rest of the configuration (the SDK would read it lazily, per
-    // request). Unset in Lambda; set when the functions run against an emulator.
-    const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
-    const client = new sdk.S3Client({
-        region: config.region,
+export function s3ClientConfig(region: string, endpoint: string | undefined, http: HttpLimits): S3.S3ClientConfig {
+    return {
+        region,
         endpoint,
         maxAttempts: http.maxAttempts,
         requestHandler: {
@@ -82,10 +77,21 @@ function coldStart(http: HttpLimits): Runtime {
         // Checksums only where S3 requires them: the api sends the SHA-256 it verified with each PUT,
         // and the SDK must not add a CRC of its own.
         requestChecksumCalculation: "WHEN_REQUIRED",
-        // Stored checksums are asked for (ChecksumMode) and checked on whole-object reads only; left
-        // to the SDK (WHEN_SUPPORTED) it would ask on ranged reads too (storage.ts, ReadOptions.range).
+        // The SDK never asks for stored checksums by itself (left to it, WHEN_SUPPORTED, it would on
+        // every GetObject, ranges too) nor recomputes them: storage.ts asks on whole-object reads only,
+        // and the readers check the SHA-256 themselves.
         responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    };
+}
+
+/** Cold-start set-up shared by the three functions. */
+function coldStart(http: HttpLimits): Runtime {
+    const config = loadConfig(process.env);
+    const sdk = require("@aws-sdk/client-s3") as typeof S3;
+    // Read at cold start like the rest of the configuration (the SDK would read it lazily, per
+    // request). Unset in Lambda; set when the functions run against an emulator.
+    const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+    const client = new sdk.S3Client(s3ClientConfig(config.region, endpoint, http));
     const keys = { region: config.region, role: config.role };
     const log = createLogger({ service: config.service, level: logLevelFrom(process.env.AWS_LAMBDA_LOG_LEVEL), keys });
     const metrics = createMetrics({ namespace: config.metricsNamespace, service: config.service, dimension: METRICS.serviceDimension });

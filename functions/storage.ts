@@ -266,6 +266,24 @@ export async function readBody(object: ObjectBody, limit: number): Promise<Buffe
     return Buffer.concat(chunks, total);
 }
 
+/**
+ * A whole-object GET asks S3 for the checksums stored with the version (`x-amz-checksum-mode: ENABLED`)
+ * as a header, not as the command's ChecksumMode: given ChecksumMode, the SDK also recomputes the stored
+ * checksum over the body as it streams (aws-sdk-js-v3#6497) — a second SHA-256 beside the one every
+ * reader here computes and compares itself, or, for an object uploaded without a checksum (S3 then
+ * stores a CRC64NVME: https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html), a CRC64NVME
+ * in JavaScript, slower than SHA-256. The header is added before signing, so it is signed like the rest.
+ * A HEAD has no body and keeps ChecksumMode. Ranges ask for none (ReadOptions.range).
+ */
+const ASK_FOR_STORED_CHECKSUMS = { step: "build", name: "askForStoredChecksums" } as const;
+
+function askForStoredChecksums<Args extends { request: unknown }, Result>(next: (args: Args) => Result): (args: Args) => Result {
+    return (args) => {
+        (args.request as { headers: Record<string, string> }).headers["x-amz-checksum-mode"] = "ENABLED";
+        return next(args);
+    };
+}
+
 export function createS3Storage(options: S3StorageOptions): Storage {
     const { sdk, client, bucket } = options;
 
@@ -290,12 +308,9 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         return { credentials: await credentials(), region, at, date: amzDate(at), address: bucketAddress(bucket, region, endpoint) };
     }
 
-    // ChecksumMode ENABLED: S3 returns the stored checksums, and the SDK checks a GET's body against them
-    // (not for a range: see ReadOptions.range; the clients are built with responseChecksumValidation
-    // WHEN_REQUIRED so that the SDK does not turn it on by itself).
     function readInput(key: string, opts: ReadOptions) {
         const range = opts.range === undefined ? {} : { Range: `bytes=${opts.range.start}-${opts.range.end}` };
-        return { Bucket: bucket, Key: key, VersionId: opts.versionId, IfMatch: opts.ifMatch, IfNoneMatch: opts.ifNoneMatch, ...range, ChecksumMode: opts.range === undefined ? ("ENABLED" as const) : undefined };
+        return { Bucket: bucket, Key: key, VersionId: opts.versionId, IfMatch: opts.ifMatch, IfNoneMatch: opts.ifNoneMatch, ...range };
     }
 
     return {
@@ -322,7 +337,9 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         },
         get(key, opts = {}) {
             return call("GetObject", async () => {
-                const out = await client.send(new sdk.GetObjectCommand(readInput(key, opts)), { abortSignal: opts.signal });
+                const command = new sdk.GetObjectCommand(readInput(key, opts));
+                if (opts.range === undefined) command.middlewareStack.add(askForStoredChecksums, ASK_FOR_STORED_CHECKSUMS);
+                const out = await client.send(command, { abortSignal: opts.signal });
                 const body = out.Body as unknown as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
                 return {
                     ...objectInfo(key, out),
@@ -335,7 +352,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
         },
         head(key, opts = {}) {
             return call("HeadObject", async () => {
-                const out = await client.send(new sdk.HeadObjectCommand(readInput(key, opts)), { abortSignal: opts.signal });
+                const out = await client.send(new sdk.HeadObjectCommand({ ...readInput(key, opts), ChecksumMode: "ENABLED" }), { abortSignal: opts.signal });
                 return objectInfo(key, out);
             });
         },

@@ -1,0 +1,102 @@
+// The storage port's whole-object GET against moto, through a client built as the functions build theirs
+// (functions/callbacks.ts `s3ClientConfig`): it gets the checksums S3 stored with the version, and the SDK
+// computes none of them over the body — every reader here hashes the bytes itself, once.
+//
+// Why the SDK would: given GetObject's ChecksumMode ENABLED, its flexible-checksums middleware wraps the
+// body in a stream that recomputes the first stored checksum it supports, CRC64NVME first
+// (@aws-sdk/checksums, flexibleChecksumsResponseMiddleware / validateChecksumFromResponse;
+// aws/aws-sdk-js-v3#6497). S3 stores a CRC64NVME with every object uploaded without a checksum
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html); moto 5.2 stores one only when
+// the upload carries it, so the documents here are stored with theirs.
+
+import * as assert from "assert";
+import { createHash, randomBytes } from "crypto";
+import type * as S3 from "@aws-sdk/client-s3";
+import { s3ClientConfig } from "../../functions/callbacks";
+import { createS3Storage, readBody } from "../../functions/storage";
+import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
+
+const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
+
+const ALGORITHMS = ["SHA256", "CRC64NVME", "CRC32"] as const;
+type Algorithm = (typeof ALGORITHMS)[number];
+
+describe("functions: the storage port's whole-object reads (moto)", function () {
+    const moto = useMoto();
+    let primary: RegionFixture;
+    let s3: S3.S3Client;
+    let probed: S3.S3Client;
+    /** How many checksums of each algorithm the probed client's SDK set out to compute. */
+    const computed = new Map<string, number>();
+
+    /** A stand-in for the SDK's implementation of `algorithm` that only counts (its digest is never right). */
+    function countingChecksum(algorithm: string) {
+        return class {
+            constructor() {
+                computed.set(algorithm, (computed.get(algorithm) ?? 0) + 1);
+            }
+            update(): void {}
+            reset(): void {}
+            async digest(): Promise<Uint8Array> {
+                return new Uint8Array(0);
+            }
+        };
+    }
+
+    before(async () => {
+        ({ primary } = await provisionApp(moto.endpoint));
+        s3 = new s3sdk.S3Client(clientConfig(moto.endpoint, primary.region));
+        const limits = { connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 1 };
+        probed = new s3sdk.S3Client({
+            ...clientConfig(moto.endpoint, primary.region),
+            ...s3ClientConfig(primary.region, moto.endpoint, limits),
+            checksumAlgorithms: Object.fromEntries(ALGORITHMS.map((a) => [a, countingChecksum(a)])),
+        } as S3.S3ClientConfig);
+    });
+    beforeEach(() => computed.clear());
+    after(() => {
+        s3?.destroy();
+        probed?.destroy();
+    });
+
+    /** Stores `body` under `key` with its checksum in `algorithm`, computed by the uploading SDK. */
+    async function put(key: string, body: Buffer, algorithm: Algorithm): Promise<void> {
+        const sha256 = algorithm === "SHA256" ? { ChecksumSHA256: createHash("sha256").update(body).digest("base64") } : {};
+        await s3.send(new s3sdk.PutObjectCommand({ Bucket: primary.bucket, Key: key, Body: body, ChecksumAlgorithm: algorithm, ...sha256 }));
+    }
+
+    for (const algorithm of ALGORITHMS) {
+        it(`reads a document stored with a ${algorithm} without the SDK computing a checksum over it`, async () => {
+            const body = randomBytes(256 * 1024 + 7);
+            const key = `objects/storage/${algorithm}`;
+            await put(key, body, algorithm);
+            const storage = createS3Storage({ sdk: s3sdk, client: probed, bucket: primary.bucket });
+
+            const object = await storage.get(key);
+            assert.deepStrictEqual(await readBody(object, body.length), body);
+            assert.deepStrictEqual(Object.fromEntries(computed), {}, "the SDK computed a checksum of the body");
+            // S3 answered with the stored checksums: the SHA-256 comes back only when asked for.
+            const sha256 = algorithm === "SHA256" ? createHash("sha256").update(body).digest("base64") : undefined;
+            assert.strictEqual(object.checksumSha256, sha256);
+        });
+    }
+
+    it("the probe sees the SDK compute one when GetObject carries ChecksumMode (so the test above can fail)", async () => {
+        const key = "objects/storage/probe";
+        await put(key, Buffer.from("probe"), "CRC64NVME");
+        const out = await probed.send(new s3sdk.GetObjectCommand({ Bucket: primary.bucket, Key: key, ChecksumMode: "ENABLED" }));
+        (out.Body as unknown as { destroy(): void }).destroy();
+        assert.deepStrictEqual(Object.fromEntries(computed), { CRC64NVME: 1 });
+    });
+
+    it("a ranged read asks for no stored checksum (S3 has none for an arbitrary range)", async () => {
+        const body = randomBytes(4096);
+        const key = "objects/storage/ranged";
+        await put(key, body, "SHA256");
+        const storage = createS3Storage({ sdk: s3sdk, client: probed, bucket: primary.bucket });
+        const part = await storage.get(key, { range: { start: 100, end: 1099 } });
+        assert.deepStrictEqual(await readBody(part, 1000), body.subarray(100, 1100));
+        assert.strictEqual(part.checksumSha256, undefined);
+        assert.deepStrictEqual(part.range, { start: 100, end: 1099, size: body.length });
+    });
+});
