@@ -1,7 +1,8 @@
 "use strict";
 // The benchmark's load and its baselines, in a fresh Node process of their own (like the function under
 // test), driven over the IPC channel of child_process.fork. Plain JavaScript: nothing else loads.
-//   <- {type:"get-sha256", id, bucket, key}            -> {id, bytes, ms, sha256}   one GetObject hashed in one pass
+//   <- {type:"get-sha256", id, bucket, key, checksumMode}  -> {id, bytes, ms, sha256}   one GetObject hashed in one pass;
+//        with checksumMode, sent with ChecksumMode ENABLED, so the SDK also recomputes the stored checksum
 //   <- {type:"put-get", id, bucket, iterations, warmup, size}  -> {id, latencies}  ms per PUT+GET, one client
 //   <- {type:"concurrent", id, clients, rounds, size, bucket | url}  -> {id, latencies}
 //        `clients` loops at once, each `rounds` PUT+GET of `size` bytes: with the bare SDK on `bucket`, or
@@ -13,10 +14,13 @@ const http = require("http");
 const { S3Client, GetObjectCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
 
 const client = new S3Client({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL });
+// The least a read must do: by default (WHEN_SUPPORTED) the SDK would ask for the stored checksum on
+// every GetObject and recompute it over the body.
+const hashingClient = new S3Client({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL, responseChecksumValidation: "WHEN_REQUIRED" });
 
-async function getSha256(bucket, key) {
+async function getSha256(bucket, key, checksumMode) {
     const t0 = performance.now();
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await hashingClient.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(checksumMode ? { ChecksumMode: "ENABLED" } : {}) }));
     const hash = createHash("sha256");
     let bytes = 0;
     for await (const chunk of out.Body) {
@@ -95,7 +99,7 @@ async function concurrent(message) {
 process.on("message", async (message) => {
     try {
         if (message.type === "get-sha256") {
-            process.send({ id: message.id, ...(await getSha256(message.bucket, message.key)) });
+            process.send({ id: message.id, ...(await getSha256(message.bucket, message.key, message.checksumMode === true)) });
         } else if (message.type === "put-get") {
             process.send({ id: message.id, ...(await putGet(message.bucket, message.iterations, message.warmup, message.size)) });
         } else if (message.type === "concurrent") {
