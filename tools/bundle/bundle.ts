@@ -128,15 +128,32 @@ export class LambdaInitError extends Error {
 }
 
 /**
+ * The flags Lambda's Node.js runtime starts node with, from the memory size it sets in the environment:
+ * its bootstrap (/var/runtime/bootstrap in the public.ecr.aws/lambda/nodejs images) gives a tenth of the
+ * memory to the young generation (half of it per semi-space) and the rest to the old one, and exposes
+ * gc(). Given on the command line there, they override a NODE_OPTIONS the function sets (Node's CLI docs:
+ * NODE_OPTIONS is read before the command line).
+ */
+export function lambdaNodeFlags(env: Record<string, string>): string[] {
+    const flags = ["--expose-gc", "--max-http-header-size=81920"];
+    const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+    if (Number.isInteger(memoryMb) && memoryMb > 0) {
+        const newSpace = Math.floor(memoryMb / 10);
+        flags.push(`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`);
+    }
+    return flags;
+}
+
+/**
  * Starts a fresh Node process running the unpacked archive in `dir` with exactly `env` (plus PATH and
- * the simulated runtime on NODE_PATH) and waits until its handler is ready.
+ * the simulated runtime on NODE_PATH) and Lambda's node flags, and waits until its handler is ready.
  */
 export function startLambdaProcess(dir: string, env: Record<string, string>): Promise<LambdaProcess> {
     const runner = path.join(REPO_ROOT, "tools", "bundle", "lambdaRunner.js");
     const t0 = process.hrtime.bigint();
     const child: ChildProcess = fork(runner, [dir], {
         cwd: dir,
-        execArgv: [],
+        execArgv: lambdaNodeFlags(env),
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", NODE_PATH: lambdaRuntimeNodePath(), ...env },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
