@@ -2,7 +2,7 @@
 // code under test and its baseline each run in a process of their own.
 import { ChildProcess, fork } from "child_process";
 import * as path from "path";
-import { REPO_ROOT } from "../bundle/bundle";
+import { lambdaNodeFlags, REPO_ROOT } from "../bundle/bundle";
 
 export interface Worker {
     readonly pid: number;
@@ -10,10 +10,11 @@ export interface Worker {
     stop(): void;
 }
 
+/** Starts the worker with a function's environment and the node flags Lambda would run that function with, as its baseline runs beside it. */
 export function startWorker(env: Record<string, string>): Promise<Worker> {
     const child: ChildProcess = fork(path.join(__dirname, "benchWorker.js"), [], {
         cwd: REPO_ROOT,
-        execArgv: [],
+        execArgv: lambdaNodeFlags(env),
         env: { PATH: process.env.PATH ?? "", ...env },
         stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
