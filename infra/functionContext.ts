@@ -37,9 +37,9 @@ export interface FunctionContext extends FunctionDeployment {
  * Streaming a document, the process frees socket buffers in batches whenever V8 collects its old
  * generation, and glibc's default trim threshold (128 KiB, adjusted by glibc as it goes) hands them
  * back to the kernel, so the next reads fault them in again. Kept up to 64 MiB, an ingest of 256 MiB
- * took 814–841 ms instead of 950–988 here; a process that collects rarely (a bare GetObject) gains
- * nothing from it (docs/functions.md, "Ingest on moto"). Freed memory is only kept, never added: the
- * peak is the same.
+ * took a median 841 ms instead of 988 here (eight interleaved each); a process that collects rarely
+ * (a bare GetObject) gains nothing from it, and the peak RSS measured the same (docs/functions.md,
+ * "Ingest on moto").
  */
 export const INGEST_ALLOCATOR_ENVIRONMENT = { GLIBC_TUNABLES: `glibc.malloc.trim_threshold=${64 * 1024 * 1024}` };
 

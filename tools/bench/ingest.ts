@@ -49,7 +49,7 @@ export function createdEvent(fixture: RegionFixture, key: string) {
  * as S3 stores a document uploaded without a checksum (the api's presigned POST): with a full-object
  * CRC64NVME (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html). moto stores one only
  * when the upload carries it, so this one does (computed by the SDK, sent as a trailer). A GET that lets
- * the SDK check it spends ~3 s per 256 MiB in JavaScript here: storage.ts asks S3 for it without that.
+ * the SDK check it reads at about half the speed (ingest.sdkChecksum); storage.ts asks S3 for it without that.
  */
 export async function uploadPattern(s3: S3.S3Client, bucket: string, key: string, size: number): Promise<void> {
     const block = Buffer.alloc(8 * MiB);
