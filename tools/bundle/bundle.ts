@@ -129,10 +129,11 @@ export class LambdaInitError extends Error {
 
 /**
  * The flags Lambda's Node.js runtime starts node with, from the memory size it sets in the environment:
- * its bootstrap (/var/runtime/bootstrap in the public.ecr.aws/lambda/nodejs images) gives a tenth of the
- * memory to the young generation (half of it per semi-space) and the rest to the old one, and exposes
- * gc(). Given on the command line there, they override a NODE_OPTIONS the function sets (Node's CLI docs:
- * NODE_OPTIONS is read before the command line).
+ * its bootstrap (/var/runtime/bootstrap, as printed from the public.ecr.aws/lambda/nodejs:18 image; the
+ * nodejs22 one was not read here) gives a tenth of the memory to the young generation (half of it per
+ * semi-space) and the rest to the old one, and exposes gc(). Given on the command line there, they
+ * override a NODE_OPTIONS the function sets (Node's CLI docs: NODE_OPTIONS is read before the command
+ * line; test/bundle/lambdaProcess.test.ts checks it here).
  */
 export function lambdaNodeFlags(env: Record<string, string>): string[] {
     const flags = ["--expose-gc", "--max-http-header-size=81920"];
