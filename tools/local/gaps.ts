@@ -107,7 +107,7 @@ export const GAPS: readonly Gap[] = [
         id: "lambda",
         summary: "functions run in this process: no concurrency limits, memory limit or timeout enforcement",
         detail:
-            "Each Lambda function runs in the `npm start` process: the callback factory the program bundles (chosen by the function's POWERTOOLS_SERVICE_NAME), with the environment variables the program registers, the variables Lambda sets (AWS_REGION, AWS_DEFAULT_REGION, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE), the emulator's endpoint and test credentials. One cold start per function; reserved concurrency, throttling, the memory size and the timeout are not enforced (the context reports the remaining time). The bundled archive itself is exercised by the bundle tests, not here.",
+            "Each Lambda function runs in the `npm start` process: the callback factory the program bundles (chosen by the function's POWERTOOLS_SERVICE_NAME), with the environment variables the program registers, the variables Lambda sets (AWS_REGION, AWS_DEFAULT_REGION, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE), the emulator's endpoint and test credentials. One cold start per function; reserved concurrency, throttling, the memory size and the timeout are not enforced (the context reports the remaining time), and what applies only when a process starts does not apply: the node flags Lambda's bootstrap gives for the memory size, the ingest function's GLIBC_TUNABLES. The bundled archive itself is exercised by the bundle tests, not here, in a process of its own with both.",
     },
     {
         id: "function-url",
