@@ -15,10 +15,12 @@ import type * as S3 from "@aws-sdk/client-s3";
 import { s3ClientConfig } from "../../functions/callbacks";
 import { createS3Storage, readBody } from "../../functions/storage";
 import { clientConfig, provisionApp, RegionFixture, useMoto } from "../../tools/local/emulator";
+import { startFaultProxy } from "../../tools/local/faultProxy";
 
 const s3sdk = require("@aws-sdk/client-s3") as typeof S3;
 
 const ALGORITHMS = ["SHA256", "CRC64NVME", "CRC32"] as const;
+const LIMITS = { connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 3 };
 type Algorithm = (typeof ALGORITHMS)[number];
 
 describe("functions: the storage port's whole-object reads (moto)", function () {
@@ -46,10 +48,9 @@ describe("functions: the storage port's whole-object reads (moto)", function () 
     before(async () => {
         ({ primary } = await provisionApp(moto.endpoint));
         s3 = new s3sdk.S3Client(clientConfig(moto.endpoint, primary.region));
-        const limits = { connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 1 };
         probed = new s3sdk.S3Client({
             ...clientConfig(moto.endpoint, primary.region),
-            ...s3ClientConfig(primary.region, moto.endpoint, limits),
+            ...s3ClientConfig(primary.region, moto.endpoint, LIMITS),
             checksumAlgorithms: Object.fromEntries(ALGORITHMS.map((a) => [a, countingChecksum(a)])),
         } as S3.S3ClientConfig);
     });
@@ -98,5 +99,24 @@ describe("functions: the storage port's whole-object reads (moto)", function () 
         assert.deepStrictEqual(await readBody(part, 1000), body.subarray(100, 1100));
         assert.strictEqual(part.checksumSha256, undefined);
         assert.deepStrictEqual(part.range, { start: 100, end: 1099, size: body.length });
+    });
+
+    it("still gets the stored SHA-256 when S3's first answer is a 500 and the SDK retries", async () => {
+        // S3 answers 500/503 now and then; the SDK retries the request it built, headers included.
+        const body = randomBytes(4096);
+        const key = "objects/storage/retried";
+        await put(key, body, "SHA256");
+        const proxy = await startFaultProxy(moto.endpoint);
+        const client = new s3sdk.S3Client({ ...clientConfig(proxy.endpoint, primary.region), ...s3ClientConfig(primary.region, proxy.endpoint, LIMITS) });
+        try {
+            proxy.setRules([{ match: (r) => r.method === "GET", fault: { kind: "status", status: 500 }, times: 1 }]);
+            const object = await createS3Storage({ sdk: s3sdk, client, bucket: primary.bucket }).get(key);
+            assert.deepStrictEqual(await readBody(object, body.length), body);
+            assert.deepStrictEqual(proxy.seen.map((r) => r.status), [500, 200], "one refused attempt, then the retry");
+            assert.strictEqual(object.checksumSha256, createHash("sha256").update(body).digest("base64"));
+        } finally {
+            client.destroy();
+            await proxy.close();
+        }
     });
 });
