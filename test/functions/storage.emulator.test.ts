@@ -23,11 +23,40 @@ const ALGORITHMS = ["SHA256", "CRC64NVME", "CRC32"] as const;
 const LIMITS = { connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 30_000, maxAttempts: 3 };
 type Algorithm = (typeof ALGORITHMS)[number];
 
+/**
+ * The headers each request `client` sends was signed over (SigV4's SignedHeaders), read after signing.
+ * moto checks no signature; S3 requires every x-amz-* header a request carries to be signed
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html, CanonicalHeaders).
+ */
+function recordSignedHeaders(client: S3.S3Client): Array<{ sent: string[]; signed: string[] }> {
+    const requests: Array<{ sent: string[]; signed: string[] }> = [];
+    client.middlewareStack.add(
+        (next) => (args) => {
+            const headers = (args.request as { headers: Record<string, string> }).headers;
+            const signed = /SignedHeaders=([^,]+)/.exec(headers.authorization ?? "")?.[1].split(";") ?? [];
+            requests.push({ sent: Object.keys(headers).map((h) => h.toLowerCase()), signed });
+            return next(args);
+        },
+        { step: "deserialize", name: "recordSignedHeaders" },
+    );
+    return requests;
+}
+
+/** Every x-amz-* header of every request recorded is signed, and the read asked for the stored checksums. */
+function assertAskedAndSigned(requests: Array<{ sent: string[]; signed: string[] }>): void {
+    assert.ok(requests.length > 0, "no request recorded");
+    for (const { sent, signed } of requests) {
+        assert.ok(sent.includes("x-amz-checksum-mode"), `sent without x-amz-checksum-mode: ${sent.join(", ")}`);
+        for (const header of sent.filter((h) => h.startsWith("x-amz-"))) assert.ok(signed.includes(header), `${header} is sent but not signed (${signed.join(";")})`);
+    }
+}
+
 describe("functions: the storage port's whole-object reads (moto)", function () {
     const moto = useMoto();
     let primary: RegionFixture;
     let s3: S3.S3Client;
     let probed: S3.S3Client;
+    let sentByProbed: Array<{ sent: string[]; signed: string[] }>;
     /** How many checksums of each algorithm the probed client's SDK set out to compute. */
     const computed = new Map<string, number>();
 
@@ -53,6 +82,7 @@ describe("functions: the storage port's whole-object reads (moto)", function () 
             ...s3ClientConfig(primary.region, moto.endpoint, LIMITS),
             checksumAlgorithms: Object.fromEntries(ALGORITHMS.map((a) => [a, countingChecksum(a)])),
         } as S3.S3ClientConfig);
+        sentByProbed = recordSignedHeaders(probed);
     });
     beforeEach(() => computed.clear());
     after(() => {
@@ -73,7 +103,9 @@ describe("functions: the storage port's whole-object reads (moto)", function () 
             await put(key, body, algorithm);
             const storage = createS3Storage({ sdk: s3sdk, client: probed, bucket: primary.bucket });
 
+            const from = sentByProbed.length;
             const object = await storage.get(key);
+            assertAskedAndSigned(sentByProbed.slice(from));
             assert.deepStrictEqual(await readBody(object, body.length), body);
             assert.deepStrictEqual(Object.fromEntries(computed), {}, "the SDK computed a checksum of the body");
             // S3 answered with the stored checksums: the SHA-256 comes back only when asked for.
@@ -108,9 +140,12 @@ describe("functions: the storage port's whole-object reads (moto)", function () 
         await put(key, body, "SHA256");
         const proxy = await startFaultProxy(moto.endpoint);
         const client = new s3sdk.S3Client({ ...clientConfig(proxy.endpoint, primary.region), ...s3ClientConfig(primary.region, proxy.endpoint, LIMITS) });
+        const sent = recordSignedHeaders(client);
         try {
             proxy.setRules([{ match: (r) => r.method === "GET", fault: { kind: "status", status: 500 }, times: 1 }]);
             const object = await createS3Storage({ sdk: s3sdk, client, bucket: primary.bucket }).get(key);
+            assert.strictEqual(sent.length, 2, "the first attempt and its retry, each signed again");
+            assertAskedAndSigned(sent);
             assert.deepStrictEqual(await readBody(object, body.length), body);
             assert.deepStrictEqual(proxy.seen.map((r) => r.status), [500, 200], "one refused attempt, then the retry");
             assert.strictEqual(object.checksumSha256, createHash("sha256").update(body).digest("base64"));
