@@ -73,6 +73,8 @@ export interface IngestRun {
     /** From the handler's `ingest` log line: parts read (1: one stream) and, with parallel auto, how busy the reader was. */
     parts: number;
     readerBusy?: number;
+    /** With `warm`: the same process's second ingest of the key (its manifest deleted again first). */
+    warmMs?: number;
 }
 
 /** User + system CPU time of a process so far, from /proc/<pid>/stat (in USER_HZ = 100 ticks a second). */
@@ -85,12 +87,15 @@ function cpuMsOf(pid: number): number {
     }
 }
 
-/** One ingest of `key` in a fresh process of the bundled handler; checks the manifest it wrote. */
-export async function ingestOnce(ingestDir: string, env: Record<string, string>, s3: S3.S3Client, fixture: RegionFixture, key: string, size: number, motoPid = NaN): Promise<IngestRun> {
+/**
+ * One ingest of `key` in a fresh process of the bundled handler; checks the manifest it wrote. With
+ * `warm`, then a second one in the same process, as a Lambda instance that is reused ingests every
+ * event after its first (its manifest deleted again, so it does the same work).
+ */
+export async function ingestOnce(ingestDir: string, env: Record<string, string>, s3: S3.S3Client, fixture: RegionFixture, key: string, size: number, motoPid = NaN, warm = false): Promise<IngestRun> {
     const manifestKey = PREFIX.manifests + key.slice(PREFIX.objects.length);
-    await s3.send(new s3sdk.DeleteObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }));
-    const proc: LambdaProcess = await startLambdaProcess(ingestDir, env);
-    try {
+    const ingest = async () => {
+        await s3.send(new s3sdk.DeleteObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }));
         const [cpu0, moto0, bench0] = [cpuMsOf(proc.pid), cpuMsOf(motoPid), process.cpuUsage()];
         const out = await proc.invoke(createdEvent(fixture, key), 900_000);
         const bench = process.cpuUsage(bench0);
@@ -100,6 +105,13 @@ export async function ingestOnce(ingestDir: string, env: Record<string, string>,
         if (records[0]?.outcome !== "written") throw new Error(`ingest did not write a manifest: ${JSON.stringify(out.result)}`);
         const manifest = JSON.parse(await (await s3.send(new s3sdk.GetObjectCommand({ Bucket: fixture.bucket, Key: manifestKey }))).Body!.transformToString());
         if (manifest.size !== size) throw new Error(`manifest size ${manifest.size}, expected ${size}`);
+        return { ms: out.durationMs, sha256: manifest.sha256 as string, cpu };
+    };
+    const proc: LambdaProcess = await startLambdaProcess(ingestDir, env);
+    try {
+        const first = await ingest();
+        const second = warm ? await ingest() : undefined;
+        if (second !== undefined && second.sha256 !== first.sha256) throw new Error(`the second ingest's SHA-256 ${second.sha256} is not the first's ${first.sha256}`);
         const stats = await proc.stats();
         const logged = proc
             .output()
@@ -107,7 +119,7 @@ export async function ingestOnce(ingestDir: string, env: Record<string, string>,
             .filter((line) => line.startsWith("{"))
             .map((line) => JSON.parse(line) as { message?: string; parts?: number; readerBusy?: number })
             .find((line) => line.message === "ingest");
-        return { ms: out.durationMs, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: manifest.sha256, ...cpu, parts: logged?.parts ?? NaN, readerBusy: logged?.readerBusy };
+        return { ms: first.ms, warmMs: second?.ms, readyRss: proc.readyRssBytes, maxRssKiB: stats.maxRssKiB, sha256: first.sha256, ...first.cpu, parts: logged?.parts ?? NaN, readerBusy: logged?.readerBusy };
     } finally {
         await proc.stop();
     }
@@ -115,15 +127,23 @@ export async function ingestOnce(ingestDir: string, env: Record<string, string>,
 
 /**
  * One GetObject of `key` through SHA-256 in a fresh worker process whose S3 endpoint is `endpoint`; with
- * `checksumMode`, the SDK also recomputes the checksum S3 stored with the object.
+ * `checksumMode`, the SDK also recomputes the checksum S3 stored with the object. With `warm`, then a
+ * second one in the same process.
  */
-async function bareOnce(env: Record<string, string>, bucket: string, key: string, size: number, checksumMode = false): Promise<Timed & { cpuMs: number }> {
+async function bareOnce(env: Record<string, string>, bucket: string, key: string, size: number, options: { checksumMode?: boolean; warm?: boolean } = {}): Promise<Timed & { cpuMs: number }> {
     const worker = await startWorker(env);
+    const read = async () => {
+        const answer = await worker.request({ type: "get-sha256", bucket, key, checksumMode: options.checksumMode === true });
+        if (answer.bytes !== size) throw new Error(`bare read ${answer.bytes} bytes, expected ${size}`);
+        return answer as Timed;
+    };
     try {
         const cpu0 = cpuMsOf(worker.pid);
-        const read = await worker.request({ type: "get-sha256", bucket, key, checksumMode });
-        if (read.bytes !== size) throw new Error(`bare read ${read.bytes} bytes, expected ${size}`);
-        return { ms: read.ms, sha256: read.sha256, cpuMs: cpuMsOf(worker.pid) - cpu0 };
+        const first = await read();
+        const cpuMs = cpuMsOf(worker.pid) - cpu0;
+        const second = options.warm ? await read() : undefined;
+        if (second !== undefined && second.sha256 !== first.sha256) throw new Error(`the second bare read's SHA-256 ${second.sha256} is not the first's ${first.sha256}`);
+        return { ms: first.ms, warmMs: second?.ms, sha256: first.sha256, cpuMs };
     } finally {
         worker.stop();
     }
@@ -132,6 +152,8 @@ async function bareOnce(env: Record<string, string>, bucket: string, key: string
 interface Timed {
     ms: number;
     sha256: string;
+    /** The same process's second read, when asked for. */
+    warmMs?: number;
 }
 
 /**
@@ -159,6 +181,11 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
     const small = `${PREFIX.objects}bench/16MiB.bin`;
     const rate = (ms: number) => size / 1e6 / (ms / 1000);
     const rates = (xs: Array<{ ms: number }>) => xs.map((x) => rate(x.ms).toFixed(0)).join(" ");
+    const warmOf = (xs: Timed[]) =>
+        xs.map((x) => {
+            if (x.warmMs === undefined) throw new Error("a run without its second read");
+            return { ms: x.warmMs };
+        });
     const peakMiB = (r: IngestRun) => (r.maxRssKiB * 1024) / MiB;
     const readsOf = (xs: IngestRun[]) => `parts read ${xs.map((r) => r.parts).join(" ")}, reader busy at the last reading ${xs.map((r) => r.readerBusy ?? "-").join(" ")}`;
     const cpuSplit = (xs: IngestRun[]) =>
@@ -172,15 +199,16 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
         progress(`ingest: throughput, ${runs} run(s) each of the handler (as configured, and reading in one stream) and of GetObject through SHA-256…`);
         const oneStream = functionEnv(moto.endpoint, fixture, "ingest", { [ENV.ingestPartBytes]: String(size) });
         const [handler, handlerOneStream, bare, sdkChecked] = (await rounds(runs, [
-            () => ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid),
+            () => ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid, true),
             () => ingestOnce(ingestDir, oneStream, s3, fixture, big, size, moto.pid),
-            () => bareOnce(env, fixture.bucket, big, size),
-            () => bareOnce(env, fixture.bucket, big, size, true),
+            () => bareOnce(env, fixture.bucket, big, size, { warm: true }),
+            () => bareOnce(env, fixture.bucket, big, size, { checksumMode: true }),
         ])) as [IngestRun[], IngestRun[], Array<Timed & { cpuMs: number }>, Timed[]];
         progress(
             `ingest throughput (MB/s): handler ${rates(handler)}; reading in one stream ${rates(handlerOneStream)}; GetObject through SHA-256 ${rates(bare)}; ` +
                 `the same with ChecksumMode ENABLED ${rates(sdkChecked)}`,
         );
+        progress(`ingest throughput, each process's second read (MB/s): handler ${rates(warmOf(handler))}; GetObject through SHA-256 ${rates(warmOf(bare))}`);
         progress(`ingest as configured: ${readsOf(handler)}`);
         progress(`ingest CPU, median ms per ingest: as configured ${cpuSplit(handler)}; in one stream ${cpuSplit(handlerOneStream)}; GetObject through SHA-256 ${median(bare.map((r) => r.cpuMs)).toFixed(0)}`);
 
@@ -202,9 +230,10 @@ export async function ingestFigures(moto: MotoServer, fixture: RegionFixture, in
         const rss16 = await ingestOnce(ingestDir, env, s3, fixture, small, 16 * MiB);
         const rss256 = await ingestOnce(ingestDir, env, s3, fixture, big, size, moto.pid);
         const worstThrottled = throttled.reduce((a, b) => (b.maxRssKiB > a.maxRssKiB ? b : a));
-        const medianRate = (xs: Timed[]) => median(xs.map((r) => rate(r.ms)));
+        const medianRate = (xs: Array<{ ms: number }>) => median(xs.map((r) => rate(r.ms)));
         return [
             figure("ingest.throughput", medianRate(handler), "MB/s", medianRate(bare), "one GetObject piped through SHA-256"),
+            figure("ingest.throughput.warm", medianRate(warmOf(handler)), "MB/s", medianRate(warmOf(bare)), "one GetObject piped through SHA-256; both the second read of their process, as on a reused Lambda instance"),
             figure("ingest.throughput.oneStream", medianRate(handlerOneStream), "MB/s", medianRate(bare), "one GetObject piped through SHA-256 (the handler with one part covering the object)"),
             figure("ingest.sdkChecksum", medianRate(sdkChecked), "MB/s", medianRate(bare), "one GetObject piped through SHA-256; this figure: the same with ChecksumMode ENABLED, the SDK recomputing the stored CRC64NVME"),
             figure("ingest.throttled", medianRate(throttled), "MB/s", medianRate(throttledBare), `one GetObject piped through SHA-256, both capped at ${cap} MB/s per connection`),
