@@ -34,8 +34,8 @@ export const THROTTLE_BYTES_PER_SECOND = 50e6;
  * whole object version into a fresh buffer (`FakeKey.value`, then a slice for a range: moto/s3/models.py,
  * responses.py `_handle_range_header`), a cost S3 does not have for a range:
  * - ./moto/sitecustomize.py (on its PYTHONPATH) keeps each version's bytes once read, so a range costs
- *   its own slice: a throttled ingest's sixteen ranged GETs took moto 0.9–1.3 s of CPU without it,
- *   ~0.2 s with it, on the 2 vCPUs the handler under test shares;
+ *   its own slice: a throttled ingest's sixteen ranged GETs took moto 1.0–1.3 s of CPU without it,
+ *   0.2–0.4 s with it, on the 2 vCPUs the handler under test shares;
  * - glibc's malloc asks for transparent huge pages: on this kind of machine (a Firecracker VM) a page
  *   fault costs ~15 µs, and the first read of a 256 MiB version spent ~1 s faulting before its first
  *   byte; with huge pages ~50 ms.
