@@ -22,11 +22,13 @@ const KEY = "objects/doc.bin";
 describe("bench: the bench's moto answers as moto does", function () {
     let moto: MotoServer;
     let s3: S3.S3Client;
+    let logDir: string;
     let logFile: string;
 
     before(async function () {
         useEmulatorCredentials();
-        logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-moto-")), "moto.log");
+        logDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-moto-"));
+        logFile = path.join(logDir, "moto.log");
         moto = await startMoto({ env: BENCH_MOTO_ENV, logFile });
         s3 = new s3sdk.S3Client(clientConfig(moto.endpoint, "us-east-1"));
         await s3.send(new s3sdk.CreateBucketCommand({ Bucket: BUCKET }));
@@ -36,6 +38,7 @@ describe("bench: the bench's moto answers as moto does", function () {
     after(async function () {
         s3?.destroy();
         await moto?.stop();
+        if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
     });
 
     const put = async (body: Buffer) => (await s3.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: body }))).VersionId!;
