@@ -65,7 +65,7 @@ describe("bench: the bench's moto answers as moto does", function () {
         assert.ok((await get({ VersionId: firstVersion, Range: "bytes=-100" })).equals(first.subarray(-100)), "a suffix range of the older version");
     });
 
-    it("copies the bytes of the version it reads", async function () {
+    it("copies the version it reads, and the copy keeps those bytes when the source changes", async function () {
         const body = randomBytes(64 * 1024);
         await put(body);
         await get();
