@@ -4,7 +4,7 @@
 // {name, value, unit, baseline, ratio, against}. Progress goes to stderr.
 //   archive   archive.<fn>                 (./archives.ts)
 //   coldInit  coldInit.<fn>, coldInit.vsEmpty.<fn>   (./coldInit.ts)
-//   ingest    ingest.throughput[.oneStream], ingest.sdkChecksum, ingest.throttled, ingest.rss.* (./ingest.ts)
+//   ingest    ingest.throughput[.warm|.oneStream], ingest.sdkChecksum, ingest.throttled, ingest.rss.* (./ingest.ts)
 //   api       api.p50, api.p99, api.p99.concurrent   (./api.ts)
 //   plan      plan.msPerResource, plan.mbPerResource, plan.*.2000resources (./plan.ts)
 import * as fs from "fs";
